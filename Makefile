@@ -1,0 +1,48 @@
+# Trainer: `make run` serves a demo on http://127.0.0.1:5000; `make test` runs what CI runs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export TRAINER_INSTANCE_PATH ?= $(CURDIR)/instance
+
+.PHONY: run test lint setup setup-dev chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall when pyproject.toml changes; the stamp files record the last install.
+$(VENV)/.run-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.dev-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@ $(VENV)/.run-deps
+
+setup: $(VENV)/.run-deps
+setup-dev: $(VENV)/.dev-deps
+
+run: setup
+	$(BIN)/trainer db upgrade
+	@if $(BIN)/trainer courses --help >/dev/null 2>&1; then $(BIN)/trainer courses import courses; fi
+	$(BIN)/trainer demo --if-empty
+	@echo
+	@echo "Trainer is starting on http://$(HOST):$(PORT)"
+	@echo "Demo logins:"
+	@sed 's/^/  /' "$(TRAINER_INSTANCE_PATH)/demo-logins.txt"
+	@echo
+	$(BIN)/trainer run --host $(HOST) --port $(PORT)
+
+chromium:
+	@scripts/ensure-chromium
+
+lint: setup-dev
+	$(BIN)/ruff check .
+
+test: setup-dev chromium lint
+	scripts/run-tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

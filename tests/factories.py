@@ -1,0 +1,146 @@
+"""Plain builders for test data: keyword defaults, real rows, nothing mocked.
+
+    user = make_user(session, department="Sales", roles=("hr",))
+    course = make_course(session, modules=2)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+from functools import cache
+
+from sqlalchemy.orm import Session
+
+from trainer import clock
+from trainer.models import Course, Module, ModuleVersion, User
+from trainer.people.accounts import get_or_create_department
+from trainer.security import hash_password
+
+PASSWORD = "correct horse battery staple 42"
+_sequence = itertools.count(1)
+
+
+@cache
+def _password_hash(password: str) -> str:
+    # argon2 is deliberately slow; tests reuse one hash per distinct password.
+    return hash_password(password)
+
+
+def make_user(
+    session: Session,
+    *,
+    email: str | None = None,
+    name: str | None = None,
+    department: str | None = "Customer Service",
+    job_role: str | None = "Agent",
+    roles: tuple[str, ...] = (),
+    password: str | None = PASSWORD,
+    manager: User | None = None,
+    hired_on: dt.date | None = None,
+    active: bool = True,
+) -> User:
+    n = next(_sequence)
+    user = User(
+        email=email or f"person{n}@example.com",
+        name=name or f"Person {n}",
+        job_role=job_role,
+        is_hr="hr" in roles,
+        is_admin="admin" in roles,
+        password_hash=_password_hash(password) if password else None,
+        manager=manager,
+        hired_on=hired_on,
+        active=active,
+    )
+    if department:
+        user.department = get_or_create_department(session, department)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def make_question(n: int, *, multiple: bool = False) -> dict:
+    choices = [
+        {"id": f"q{n}c1", "text": f"Right answer {n}", "correct": True},
+        {"id": f"q{n}c2", "text": f"Wrong answer {n}", "correct": False},
+        {"id": f"q{n}c3", "text": f"Also {'right' if multiple else 'wrong'} {n}",
+         "correct": multiple},
+    ]
+    return {"id": f"q{n}", "text": f"Question {n}?", "detail_html": "", "multiple": multiple,
+            "choices": choices, "explanation_html": f"<p>Because {n}.</p>"}
+
+
+def make_course(
+    session: Session,
+    *,
+    slug: str | None = None,
+    title: str | None = None,
+    modules: int = 2,
+    kinds: tuple[str, ...] = (),
+    pass_mark: int = 80,
+    refresher_months: int | None = 12,
+    due_days: int = 30,
+    questions: int = 3,
+) -> Course:
+    """A course with `modules` published modules (lessons with quizzes unless `kinds` says)."""
+    n = next(_sequence)
+    course = Course(
+        slug=slug or f"course-{n}",
+        title=title or f"Course {n}",
+        summary="What this course teaches.",
+        pass_mark=pass_mark,
+        refresher_months=refresher_months,
+        due_days=due_days,
+        audience="everyone",
+        regulations=["GDPR"],
+    )
+    session.add(course)
+    session.flush()
+    for position in range(modules):
+        kind = kinds[position] if position < len(kinds) else "lesson"
+        make_module(session, course, position=position, kind=kind, questions=questions)
+    session.refresh(course)
+    return course
+
+
+def make_module(
+    session: Session, course: Course, *, position: int = 0, kind: str = "lesson",
+    questions: int = 3, slug: str | None = None,
+) -> Module:
+    module = Module(course_id=course.id, slug=slug or f"module-{position + 1}", position=position)
+    session.add(module)
+    session.flush()
+    publish_version(session, module, kind=kind, questions=questions)
+    return module
+
+
+def publish_version(
+    session: Session, module: Module, *, kind: str = "lesson", questions: int = 3,
+    change: str = "minor", change_note: str = "", body: str = "Module text.",
+) -> ModuleVersion:
+    number = (module.current_version.number + 1) if module.current_version else 1
+    quiz = [make_question(i + 1) for i in range(questions)] if kind == "lesson" else []
+    version = ModuleVersion(
+        module_id=module.id,
+        number=number,
+        title=f"{module.slug.replace('-', ' ').title()} v{number}",
+        kind=kind,
+        minutes=5,
+        min_read_seconds=30 if kind == "policy" else 0,
+        questions_per_attempt=None,
+        source=body,
+        body_html=f"<p>{body}</p>",
+        quiz=quiz,
+        content_hash=hashlib.sha256(f"{module.id}:{number}:{body}".encode()).hexdigest(),
+        change=change,
+        change_note=change_note,
+        published_at=clock.now(),
+    )
+    session.add(version)
+    session.flush()
+    module.current_version = version
+    if change == "major":
+        module.major_floor = number
+    session.flush()
+    return version

@@ -1,0 +1,75 @@
+"""`trainer users create` and `trainer demo`."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from trainer.models import User
+
+
+def test_create_admin_with_password_from_stdin(runner, session):
+    result = runner.invoke(args=["users", "create", "--email", "Root@Example.com", "--name",
+                                 "Root Admin", "--role", "admin", "--department", "IT",
+                                 "--password-stdin"], input="a long enough passphrase\n")
+    assert result.exit_code == 0, result.output
+    user = session.scalar(select(User).where(User.email == "root@example.com"))
+    assert user.roles == {"employee", "admin"}
+    assert user.department.name == "IT"
+    assert user.password_hash.startswith("$argon2id$")
+
+
+def test_generated_password_is_printed_once(runner, session, auth):
+    result = runner.invoke(args=["users", "create", "--email", "hr@example.com", "--name",
+                                 "H R", "--role", "hr", "--generate-password"])
+    assert result.exit_code == 0, result.output
+    password = result.output.split("Password (shown once): ")[1].strip()
+    assert auth.login("hr@example.com", password).status_code == 302
+
+
+def test_weak_password_is_refused_with_a_reason(runner, session):
+    result = runner.invoke(args=["users", "create", "--email", "a@example.com", "--name", "A",
+                                 "--password-stdin"], input="short\n")
+    assert result.exit_code == 1
+    assert "at least 12 characters" in result.output
+    common = runner.invoke(args=["users", "create", "--email", "a@example.com", "--name", "A",
+                                 "--password-stdin"], input="qwerty123456\n")
+    assert "commonly used" in common.output
+    assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_duplicate_email_is_refused(runner, session):
+    args = ["users", "create", "--email", "a@example.com", "--name", "A", "--password-stdin"]
+    assert runner.invoke(args=args, input="a long enough passphrase\n").exit_code == 0
+    again = runner.invoke(args=args, input="a long enough passphrase\n")
+    assert again.exit_code == 1
+    assert "already an account" in again.output
+
+
+def test_unknown_manager_is_refused(runner, session):
+    result = runner.invoke(args=["users", "create", "--email", "a@example.com", "--name", "A",
+                                 "--manager-email", "boss@example.com", "--generate-password"])
+    assert result.exit_code == 1
+    assert "No account for manager boss@example.com" in result.output
+
+
+def test_demo_creates_an_organisation_with_working_logins(app, runner, session, auth, client):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    people = session.scalars(select(User)).all()
+    assert len(people) >= 20
+    assert sum(1 for p in people if p.manager_id) >= 15
+    logins_file = os.path.join(app.instance_path, "demo-logins.txt")
+    assert stat.S_IMODE(os.stat(logins_file).st_mode) == 0o600
+    for line in Path(logins_file).read_text().splitlines():
+        role, email, _, password = line.split()
+        assert auth.login(email, password).status_code == 302, role
+        hr_status = client.get("/hr/").status_code
+        assert hr_status == (200 if role in ("hr", "admin") else 403)
+        auth.logout()
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert again.exit_code == 0 and "nothing created" in again.output
+    assert len(session.scalars(select(User)).all()) == len(people)

@@ -1,0 +1,77 @@
+"""Configuration: bad settings fail at start with one clear line."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from trainer import ConfigError, create_app
+
+
+def test_unknown_database_scheme_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="unsupported database 'mysql'"):
+        create_app({"DATABASE_URL": "mysql://localhost/db", "INSTANCE_PATH": str(tmp_path)})
+
+
+def test_production_without_secret_key_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="TRAINER_SECRET_KEY must be set"):
+        create_app({"ENV": "production", "INSTANCE_PATH": str(tmp_path)})
+
+
+def test_production_refuses_the_generated_development_key(tmp_path):
+    create_app({"INSTANCE_PATH": str(tmp_path)})  # generates the development key
+    dev_key = (tmp_path / "secret_key").read_text().strip()
+    with pytest.raises(ConfigError, match="development key"):
+        create_app({"ENV": "production", "SECRET_KEY": dev_key, "INSTANCE_PATH": str(tmp_path)})
+
+
+def test_development_key_is_generated_once_and_private(tmp_path):
+    first = create_app({"INSTANCE_PATH": str(tmp_path)})
+    second = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    mode = stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode)
+    assert mode == 0o600
+
+
+def test_production_sets_secure_cookies(tmp_path):
+    app = create_app({"ENV": "production", "SECRET_KEY": "x" * 40, "INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_postgresql_urls_use_psycopg3(tmp_path):
+    app = create_app({"DATABASE_URL": "postgresql://u@db.example/x", "INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+
+
+def test_environment_variables_configure_the_app(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRAINER_SMTP_PORT", "2525")
+    monkeypatch.setenv("TRAINER_ORGANISATION_NAME", "Acme Shop")
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SMTP_PORT"] == 2525
+    assert app.config["ORGANISATION_NAME"] == "Acme Shop"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"TRAINER_DATABASE_URL": "oracle://x/y"}, "unsupported database 'oracle'"),
+        ({"TRAINER_ENV": "production"}, "TRAINER_SECRET_KEY must be set"),
+    ],
+)
+def test_cli_reports_bad_configuration_in_one_line(tmp_path, env, expected):
+    environment = {**os.environ, "TRAINER_INSTANCE_PATH": str(tmp_path), **env}
+    result = subprocess.run(
+        [sys.executable, "-m", "trainer.cli", "routes"],
+        capture_output=True, text=True, env=environment, timeout=60, check=False,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("trainer: configuration error:")
+    assert expected in lines[0]

@@ -1,0 +1,59 @@
+"""The migrations and the models describe the same schema, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from trainer import create_app
+from trainer.extensions import db
+
+MIGRATIONS = str(Path(__file__).parent.parent / "migrations")
+
+
+def test_models_and_migration_head_agree(app):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+@pytest.fixture
+def scratch_database(test_database_url, tmp_path):
+    """A second, empty database of the same kind as the test database."""
+    url = make_url(test_database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    name = f"trainer_scratch_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_upgrade_downgrade_upgrade(scratch_database, tmp_path):
+    app = create_app({"DATABASE_URL": scratch_database, "SECRET_KEY": "s" * 40,
+                      "INSTANCE_PATH": str(tmp_path), "TESTING": True})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        assert "assignments" in inspect(db.engine).get_table_names()
+        downgrade(directory=MIGRATIONS, revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, db.metadata) == []
+        db.engine.dispose()

@@ -1,0 +1,130 @@
+"""The audit trail: who did what to which record, when and from where.
+
+Each event stores the hash of the one before it, so editing or deleting a past event breaks
+the chain, and `verify_chain` names the first broken link. The full IP is kept only for a
+configurable time; the hash covers its network prefix, which survives that truncation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import ipaddress
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from trainer import clock
+from trainer.models import AuditEvent
+
+GENESIS = "0" * 64
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in user, the CLI, the system or an API token."""
+
+    label: str
+    user_id: int | None = None
+    ip: str | None = None
+
+    @classmethod
+    def cli(cls) -> Actor:
+        return cls(label="cli")
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(label="system")
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    target: Any = None,
+    **details: Any,
+) -> AuditEvent:
+    """Append an event; `target` is a model instance (type and id are taken from it)."""
+    _lock_chain(session)
+    last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    event = AuditEvent(
+        at=clock.now().replace(microsecond=0),
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        ip=actor.ip,
+        action=action,
+        target_type=type(target).__name__ if target is not None else None,
+        target_id=str(target.id) if target is not None else None,
+        details=_jsonable(details),
+        prev_hash=last or GENESIS,
+    )
+    event.hash = event_hash(event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def event_hash(event: AuditEvent) -> str:
+    payload = {
+        "prev": event.prev_hash,
+        "at": event.at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor": event.actor_label,
+        "net": ip_prefix(event.ip),
+        "action": event.action,
+        "target": [event.target_type, event.target_id],
+        "details": event.details,
+    }
+    encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def ip_prefix(ip: str | None) -> str | None:
+    """The network an address belongs to (/24 for IPv4, /48 for IPv6): what retention keeps."""
+    if not ip:
+        return None
+    try:
+        address = ipaddress.ip_address(ip.split("/")[0])
+    except ValueError:
+        return ip
+    bits = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{bits}", strict=False))
+
+
+def verify_chain(session: Session) -> AuditEvent | None:
+    """The first event whose hash or link is wrong, or None when the chain is intact."""
+    previous = GENESIS
+    for event in _events_in_order(session):
+        if event.prev_hash != previous or event.hash != event_hash(event):
+            return event
+        previous = event.hash
+    return None
+
+
+def _events_in_order(session: Session) -> Iterator[AuditEvent]:
+    last_id = 0
+    while True:
+        batch = session.scalars(
+            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(1000)
+        ).all()
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1].id
+
+
+def _lock_chain(session: Session) -> None:
+    """Serialise appends, so two writers never link to the same predecessor."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(727274)"))
+    else:
+        # SQLite: a (matching-nothing) write takes the database's write lock now, before
+        # the last hash is read, instead of at the INSERT.
+        session.execute(text("UPDATE audit_events SET id = id WHERE id < 0"))
+
+
+def _jsonable(details: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(details, default=str))

@@ -1,0 +1,36 @@
+"""What one employee has to do now, most urgent first (read by the dashboard)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trainer.compliance.status import URGENCY, Thresholds, status
+from trainer.models import Assignment
+
+
+@dataclasses.dataclass(frozen=True)
+class AssignmentView:
+    assignment: Assignment
+    status: str
+    days_left: int  # negative when overdue
+
+    @property
+    def course(self):  # type: ignore[no-untyped-def]
+        return self.assignment.course
+
+
+def current_assignments(
+    session: Session, user_id: int, today: dt.date, thresholds: Thresholds
+) -> list[AssignmentView]:
+    """The user's current assignments with their status, sorted by urgency then due date."""
+    rows = session.scalars(
+        select(Assignment).where(Assignment.user_id == user_id, Assignment.current.is_(True))
+    ).all()
+    views = [
+        AssignmentView(a, status(a, today, thresholds), (a.due_on - today).days) for a in rows
+    ]
+    return sorted(views, key=lambda v: (URGENCY.index(v.status), v.assignment.due_on))

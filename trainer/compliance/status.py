@@ -1,0 +1,97 @@
+"""The status of one assignment on a day, in Python and as an SQL expression.
+
+`status()` and `status_sql()` must agree on every row; a property test proves it on both
+databases. Change them together.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, case, literal
+from sqlalchemy.sql.elements import ColumnElement
+
+from trainer.models import Assignment
+
+STATUSES = (
+    "not_started",
+    "in_progress",
+    "due_soon",
+    "overdue",
+    "completed",
+    "expiring",
+    "expired",
+    "closed",
+)
+# Statuses in which the person counts as trained (compliant) for the course.
+COMPLIANT = ("completed", "expiring")
+# Most urgent first: the employee dashboard and HR lists sort by this.
+URGENCY = ("overdue", "due_soon", "expiring", "in_progress", "not_started", "expired",
+           "completed", "closed")
+
+
+@dataclasses.dataclass(frozen=True)
+class Thresholds:
+    """Days before the due date that count as "due soon", before expiry as "expiring"."""
+
+    due_soon_days: int = 14
+    expiring_days: int = 30
+
+    @classmethod
+    def from_config(cls, config: Any) -> Thresholds:
+        return cls(int(config["DUE_SOON_DAYS"]), int(config["EXPIRING_DAYS"]))
+
+
+def status(assignment: Assignment, today: dt.date, thresholds: Thresholds = Thresholds()) -> str:
+    """Classify one assignment on `today`.
+
+    A refresher cycle that is not done yet reads "expiring" until its due date (the previous
+    completion still holds until then), then "overdue".
+    """
+    a = assignment
+    if a.completed_on is not None:
+        if a.expires_on is not None and today > a.expires_on:
+            return "expired"
+        if a.expires_on is not None and a.expires_on <= today + _days(thresholds.expiring_days):
+            return "expiring"
+        return "completed"
+    if a.closed_on is not None:
+        return "closed"
+    if today > a.due_on:
+        return "overdue"
+    if a.reason == "refresher":
+        return "expiring"
+    if a.due_on <= today + _days(thresholds.due_soon_days):
+        return "due_soon"
+    if a.started_on is not None:
+        return "in_progress"
+    return "not_started"
+
+
+def status_sql(today: dt.date, thresholds: Thresholds = Thresholds()) -> ColumnElement[str]:
+    """The same classification as a CASE expression over the assignments table."""
+    a = Assignment
+    expiring_by = today + _days(thresholds.expiring_days)
+    due_soon_by = today + _days(thresholds.due_soon_days)
+    done = a.completed_on.is_not(None)
+    return case(
+        (and_(done, a.expires_on.is_not(None), a.expires_on < today), literal("expired")),
+        (and_(done, a.expires_on.is_not(None), a.expires_on <= expiring_by), literal("expiring")),
+        (done, literal("completed")),
+        (a.closed_on.is_not(None), literal("closed")),
+        (a.due_on < today, literal("overdue")),
+        (a.reason == "refresher", literal("expiring")),
+        (a.due_on <= due_soon_by, literal("due_soon")),
+        (a.started_on.is_not(None), literal("in_progress")),
+        else_=literal("not_started"),
+    )
+
+
+def is_compliant(status_name: str) -> bool:
+    return status_name in COMPLIANT
+
+
+def _days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)

@@ -1,0 +1,159 @@
+"""Configuration: defaults here, overridden by TRAINER_* environment variables.
+
+Every setting an operator may change is listed in DEFAULTS with a comment and documented
+in README.md. `load_config` applies the environment, derives the SQLAlchemy settings and
+refuses configurations that cannot work, raising ConfigError with one clear sentence.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the message says what to change."""
+
+
+DEFAULTS: dict[str, Any] = {
+    # "development" or "production". Production demands a real secret key and HTTPS cookies.
+    "ENV": "development",
+    "SECRET_KEY": None,
+    # sqlite:///path or postgresql+psycopg://user@host/db. Default: instance/trainer.db.
+    "DATABASE_URL": None,
+    # Public address used in e-mails and calendar links.
+    "BASE_URL": "http://127.0.0.1:5000",
+    "ORGANISATION_NAME": "Trainer",
+    # Contact shown in the privacy notice.
+    "PRIVACY_CONTACT": "the HR department",
+    # Flask-Limiter storage: memory:// is per process; use redis://host:6379 with >1 worker.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "LOGIN_LIMIT_PER_IP": "20 per 10 minutes",
+    "LOGIN_LIMIT_PER_ACCOUNT": "5 per 10 minutes",
+    # Sessions: absolute lifetime and idle timeout.
+    "SESSION_LIFETIME_HOURS": 12,
+    "SESSION_IDLE_MINUTES": 60,
+    # Request bodies and uploads.
+    "MAX_UPLOAD_MB": 10,
+    # Compliance thresholds (days).
+    "DUE_SOON_DAYS": 14,
+    "EXPIRING_DAYS": 30,
+    "REFRESHER_WINDOW_DAYS": 30,
+    # Reminders: when to remind (days relative to the due date) and escalate.
+    "REMIND_DUE_SOON_DAYS": "14,3",
+    "REMIND_OVERDUE_EVERY_DAYS": 7,
+    "ESCALATE_AFTER_DAYS": 14,
+    "MAIL_MAX_ATTEMPTS": 5,
+    # SMTP delivery. No host: messages are written to the log and marked sent.
+    "SMTP_HOST": None,
+    "SMTP_PORT": 25,
+    "SMTP_SECURITY": "none",  # none | starttls | tls
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_TIMEOUT": 30,
+    "MAIL_FROM": "trainer@localhost",
+    # Retention (days): pseudonymise leavers after this; truncate audit IPs after this.
+    "RETENTION_DAYS": 730,
+    "AUDIT_IP_DAYS": 90,
+    # Reverse proxies in front of the app (for X-Forwarded-* headers).
+    "PROXY_COUNT": 0,
+}
+
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
+MIN_SECRET_LENGTH = 32
+
+
+def apply_config(config: Any, instance_path: str, overrides: dict[str, Any] | None) -> None:
+    """Fill a Flask config: defaults < TRAINER_* environment < overrides, then derive and check.
+
+    `config` is the Flask Config object, so `from_prefixed_env` parses values as JSON
+    (TRAINER_SMTP_PORT=587 becomes an int) exactly as Flask documents.
+    """
+    config.from_mapping(DEFAULTS)
+    config.from_prefixed_env("TRAINER")
+    config.update(overrides or {})
+    config["ENV"] = str(config["ENV"]).lower()
+    if config["ENV"] not in ("development", "production"):
+        raise ConfigError(f"TRAINER_ENV must be 'development' or 'production', not {config['ENV']!r}")
+    config["SQLALCHEMY_DATABASE_URI"] = database_url(config["DATABASE_URL"], instance_path)
+    config["SECRET_KEY"] = _secret_key(config, instance_path)
+    production = config["ENV"] == "production"
+    config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=int(config["MAX_UPLOAD_MB"]) * 1024 * 1024,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(config["SQLALCHEMY_DATABASE_URI"]),
+        RATELIMIT_STORAGE_URI=config["RATELIMIT_STORAGE_URI"],
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+
+
+def database_url(url: str | None, instance_path: str) -> str:
+    """Validate and normalise the database URL; psycopg 3 is the PostgreSQL driver."""
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "trainer.db")
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(f"TRAINER_DATABASE_URL is not a database URL: {url!r}") from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_DATABASES:
+        raise ConfigError(
+            f"TRAINER_DATABASE_URL uses unsupported database {backend!r}; "
+            "use sqlite:///path or postgresql+psycopg://user@host/db"
+        )
+    if backend == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        # Several threads (live-server tests, dev server) share the file; wait for locks.
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+def _secret_key(config: dict[str, Any], instance_path: str) -> str:
+    """Production: TRAINER_SECRET_KEY is required. Development: one is generated once."""
+    key_file = Path(instance_path) / "secret_key"
+    key = config.get("SECRET_KEY")
+    if config["ENV"] == "production":
+        if not key:
+            raise ConfigError(
+                "TRAINER_SECRET_KEY must be set when TRAINER_ENV=production "
+                '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))")'
+            )
+        if len(str(key)) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                f"TRAINER_SECRET_KEY is too short for production: use at least "
+                f"{MIN_SECRET_LENGTH} random characters"
+            )
+        if key_file.exists() and key_file.read_text().strip() == str(key):
+            raise ConfigError(
+                "TRAINER_SECRET_KEY is the generated development key; production needs its own"
+            )
+        return str(key)
+    if key:
+        return str(key)
+    return _development_key(key_file)
+
+
+def _development_key(key_file: Path) -> str:
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

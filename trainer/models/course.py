@@ -1,0 +1,115 @@
+"""Courses, their modules and the immutable versions of each module's content."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainer.models.base import Base
+
+
+class Course(Base):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # The course file's Markdown introduction, as written and as rendered (sanitised).
+    intro_source: Mapped[str] = mapped_column(Text, default="")
+    intro_html: Mapped[str] = mapped_column(Text, default="")
+    pass_mark: Mapped[int] = mapped_column(default=80)
+    refresher_months: Mapped[int | None]
+    due_days: Mapped[int] = mapped_column(default=30)
+    # Default audience from the course file, e.g. "everyone" or {"departments": [...]}.
+    audience: Mapped[Any] = mapped_column(JSON, default="everyone")
+    regulations: Mapped[list[Any]] = mapped_column(default=list)
+    # Hash of course.md, so an unchanged import writes nothing.
+    source_hash: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    retired_at: Mapped[dt.datetime | None]
+
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="course", order_by="Module.position", lazy="selectin"
+    )
+
+    @property
+    def active_modules(self) -> list[Module]:
+        return [m for m in self.modules if m.retired_at is None]
+
+    def __repr__(self) -> str:
+        return f"<Course {self.slug}>"
+
+
+class Module(Base):
+    __tablename__ = "modules"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("module_versions.id", use_alter=True)
+    )
+    # Completions of versions older than this number no longer count (set by major changes).
+    major_floor: Mapped[int] = mapped_column(default=1)
+    retired_at: Mapped[dt.datetime | None]
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    current_version: Mapped[ModuleVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True, lazy="joined"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Module {self.slug}>"
+
+
+class ModuleVersion(Base):
+    """One published state of a module. Never edited after publication: evidence points here."""
+
+    __tablename__ = "module_versions"
+    __table_args__ = (UniqueConstraint("module_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))  # lesson | policy
+    minutes: Mapped[int]
+    min_read_seconds: Mapped[int] = mapped_column(default=0)
+    questions_per_attempt: Mapped[int | None]
+    # The whole module file as authored (front matter + Markdown + quiz).
+    source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    # [{"id", "text", "detail_html", "multiple", "choices": [{"id", "text", "correct"}],
+    #   "explanation_html"}] -- never sent to a browser before the attempt is submitted.
+    quiz: Mapped[list[Any]] = mapped_column(default=list)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    change: Mapped[str] = mapped_column(String(10), default="minor")  # minor | major
+    change_note: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[dt.datetime]
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    module: Mapped[Module] = relationship(foreign_keys=[module_id])
+
+    def __repr__(self) -> str:
+        return f"<ModuleVersion {self.module_id} v{self.number}>"
+
+
+class ModuleDraft(Base):
+    """Unpublished edits of a module in the admin editor, one per module."""
+
+    __tablename__ = "module_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), unique=True)
+    source: Mapped[str] = mapped_column(Text)
+    # The version the author started from; publishing on top of a newer one is refused.
+    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("module_versions.id"))
+    updated_at: Mapped[dt.datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+

@@ -1,0 +1,1 @@
+"""Staff records: accounts, roles, departments, imports. No Flask imports."""

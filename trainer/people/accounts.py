@@ -1,0 +1,128 @@
+"""Accounts: creating people, signing in, passwords, roles, deactivation.
+
+Functions take a session and an Actor, flush, record the audit event, and leave the commit
+to the caller (the request or CLI command).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trainer import audit, clock
+from trainer.audit import Actor
+from trainer.models import ROLES, Department, User
+from trainer.security import hash_password, needs_rehash, password_problem, verify_password
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be carried out; the message says why."""
+
+
+def normalise_email(email: str) -> str:
+    """Validate syntax (no DNS lookups) and return the address lower-cased."""
+    try:
+        result = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise AccountError(f"{email!r} is not a valid e-mail address: {error}") from None
+    return result.normalized.lower()
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def get_or_create_department(session: Session, name: str) -> Department:
+    name = " ".join(name.split())
+    department = session.scalar(select(Department).where(Department.name == name))
+    if department is None:
+        department = Department(name=name)
+        session.add(department)
+        session.flush()
+    return department
+
+
+@dataclasses.dataclass
+class NewUser:
+    email: str
+    name: str
+    roles: tuple[str, ...] = ("employee",)
+    department: str | None = None
+    job_role: str | None = None
+    manager_email: str | None = None
+    password: str | None = None
+
+
+def create_user(session: Session, actor: Actor, new: NewUser) -> User:
+    """Create an account. Raises AccountError for a taken e-mail, bad role or weak password."""
+    email = normalise_email(new.email)
+    if find_by_email(session, email):
+        raise AccountError(f"There is already an account for {email}.")
+    unknown = set(new.roles) - set(ROLES)
+    if unknown:
+        raise AccountError(f"Unknown role {sorted(unknown)[0]!r}; roles are {', '.join(ROLES)}.")
+    user = User(
+        email=email,
+        name=" ".join(new.name.split()),
+        is_hr="hr" in new.roles,
+        is_admin="admin" in new.roles,
+        job_role=new.job_role or None,
+        active=True,
+    )
+    if new.department:
+        user.department = get_or_create_department(session, new.department)
+    if new.manager_email:
+        user.manager = _existing_manager(session, new.manager_email)
+    if new.password is not None:
+        _check_password(new.password, email, new.name)
+        user.password_hash = hash_password(new.password)
+        user.password_changed_at = clock.now()
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", user, email=email, roles=sorted(user.roles))
+    return user
+
+
+def _existing_manager(session: Session, email: str) -> User:
+    manager = find_by_email(session, email)
+    if manager is None:
+        raise AccountError(f"No account for manager {email}.")
+    return manager
+
+
+def _check_password(password: str, email: str, name: str) -> None:
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise AccountError(problem)
+
+
+def authenticate(session: Session, email: str, password: str, ip: str | None) -> User | None:
+    """The user when e-mail and password match an active account, else None.
+
+    The caller shows one message for every failure, so nobody learns which addresses
+    have accounts. Both outcomes are audited.
+    """
+    user = find_by_email(session, email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        label = email.strip().lower()[:254]
+        reason = "unknown" if user is None else ("inactive" if ok else "password")
+        audit.record(session, Actor(label=label, ip=ip), "auth.failed", user, reason=reason)
+        return None
+    if needs_rehash(user.password_hash or ""):
+        user.password_hash = hash_password(password)
+    audit.record(session, Actor(label=user.email, user_id=user.id, ip=ip), "auth.signed_in", user)
+    return user
+
+
+def set_password(session: Session, actor: Actor, user: User, password: str) -> None:
+    """Change a password and end every session the user has open."""
+    _check_password(password, user.email, user.name)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = clock.now()
+    user.session_version += 1
+    session.flush()
+    audit.record(session, actor, "user.password_changed", user)

@@ -1,0 +1,25 @@
+"""Which people an HR user may see: every department, or only those in their scope."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, select
+from sqlalchemy.orm import Session
+
+from trainer.models import User, hr_scope
+
+
+def visible_department_ids(session: Session, viewer: User) -> set[int] | None:
+    """None means every department; a set limits HR (admins always see everyone)."""
+    if viewer.is_admin:
+        return None
+    ids = set(session.scalars(select(hr_scope.c.department_id).where(hr_scope.c.user_id == viewer.id)))
+    return ids or None
+
+
+def restrict_to_scope(query: Select, department_ids: set[int] | None) -> Select:  # type: ignore[type-arg]
+    """Limit a query over User to the departments an HR user may see."""
+    if department_ids is None:
+        return query
+    if not department_ids:
+        return query.where(false())
+    return query.where(User.department_id.in_(department_ids))

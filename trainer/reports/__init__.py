@@ -1,0 +1,1 @@
+"""Read-only queries for HR and auditors: lists, figures and exports. No Flask imports."""

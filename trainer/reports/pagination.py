@@ -1,0 +1,41 @@
+"""Page-numbered listing of a query, for HR and admin lists."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def paginate(session: Session, query: Select[Any], number: int, per_page: int = 50) -> Page[Any]:
+    """Run `query` for one page; `number` outside the range is clamped."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    number = min(max(1, number), pages)
+    items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items=items, total=total, number=number, per_page=per_page)

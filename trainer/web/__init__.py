@@ -1,0 +1,28 @@
+"""The web layer: blueprints per audience, plus what every request shares."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from trainer.web import errors, headers, session
+
+
+def init_web(app: Flask) -> None:
+    from trainer.web.admin.views import bp as admin_bp
+    from trainer.web.auth.views import bp as auth_bp
+    from trainer.web.hr.views import bp as hr_bp
+    from trainer.web.learn.views import bp as learn_bp
+    from trainer.web.public.views import bp as public_bp
+
+    for blueprint in (auth_bp, learn_bp, hr_bp, admin_bp, public_bp):
+        app.register_blueprint(blueprint)
+    session.init_sessions(app)
+    errors.init_errors(app)
+    headers.init_headers(app)
+    _init_templates(app)
+
+
+def _init_templates(app: Flask) -> None:
+    from trainer.web import templating
+
+    templating.init_templating(app)

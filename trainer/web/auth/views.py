@@ -1,0 +1,68 @@
+"""Signing in and out."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from trainer import clock
+from trainer.extensions import db, limiter
+from trainer.people.accounts import authenticate
+from trainer.web.access import login_required, public
+from trainer.web.auth.forms import LoginForm, LogoutForm
+from trainer.web.context import client_ip, current_actor, safe_next_url
+from trainer.web.ratelimits import account_key, login_breached
+
+bp = Blueprint("auth", __name__)
+
+FAILED_MESSAGE = "The e-mail address or password is not right, or the account is not active."
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
+               scope="login-ip", on_breach=login_breached,
+               deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=account_key, scope="login-account", on_breach=login_breached,
+               deduct_when=lambda response: response.status_code != 302)
+def login():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.email.data or "", form.password.data or "", client_ip())
+        db.session.commit()
+        if user is not None:
+            target = safe_next_url(request.args.get("next"))
+            session.clear()  # a fresh session at sign-in: nothing carried over from before
+            login_user(user)
+            session.permanent = True
+            session["last_seen"] = clock.now().timestamp()
+            return redirect(target or url_for("learn.dashboard"))
+        flash(FAILED_MESSAGE, "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():  # type: ignore[no-untyped-def]
+    form = LogoutForm()
+    if form.validate_on_submit():
+        from trainer import audit
+
+        audit.record(db.session, current_actor(), "auth.signed_out", current_user._get_current_object())
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,34 @@
+"""Request helpers shared by the blueprints: who is acting, from where, going where."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import request
+from flask_login import current_user
+
+from trainer.audit import Actor
+
+
+def client_ip() -> str | None:
+    # With TRAINER_PROXY_COUNT set, ProxyFix has already put the client's address here.
+    return request.remote_addr
+
+
+def current_actor() -> Actor:
+    if current_user.is_authenticated:
+        return Actor(label=current_user.email, user_id=current_user.id, ip=client_ip())
+    return Actor(label="anonymous", ip=client_ip())
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only paths on this site: no scheme, no host, no '//' or backslash tricks."""
+    if not target:
+        return None
+    target = target.strip()
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

@@ -1,0 +1,80 @@
+"""Error pages: a clear message, never a stack trace, even when the database is down."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from trainer.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "Your account does not have access to this page."),
+    404: ("Not found", "There is no such page, or it is not yours to see."),
+    405: ("Not allowed", "This page does not accept that kind of request."),
+    413: ("Too large", "The upload is larger than this server accepts."),
+    429: ("Too many attempts", "Too many attempts in a short time."),
+    500: ("Something went wrong", "An unexpected error happened. It has been logged."),
+}
+
+
+def init_errors(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(Exception, handle_unexpected)
+
+
+def handle_csrf(error: CSRFError):  # type: ignore[no-untyped-def]
+    return render_error(400, "Your form expired or was sent from elsewhere. Reload the page and try again.")
+
+
+def handle_http(error: HTTPException):  # type: ignore[no-untyped-def]
+    code = error.code or 500
+    detail = None
+    if code == 429:
+        detail = _retry_message(error)
+    elif code == 413:
+        limit = request.max_content_length or 0
+        detail = f"The upload is larger than this server accepts ({limit // (1024 * 1024)} MB)."
+    return render_error(code, detail)
+
+
+def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    try:
+        db.session.rollback()
+    except Exception:
+        log.warning("rollback after error failed", exc_info=True)
+    return render_error(500)
+
+
+def _retry_message(error: HTTPException) -> str:
+    from trainer.web.ratelimits import seconds_until_reset
+
+    seconds = seconds_until_reset()
+    if seconds <= 0:
+        return "Too many attempts in a short time. Please wait a few minutes and try again."
+    minutes = max(1, -(-seconds // 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    return f"Too many attempts in a short time. Try again in {minutes} {unit}."
+
+
+def render_error(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    message = detail or message
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=title, message=message), code
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+    except Exception:
+        log.exception("error page with navigation failed; using the bare one")
+    try:
+        return render_template("errors/bare.html", code=code, title=title, message=message), code
+    except Exception:
+        log.exception("bare error page failed to render")
+        return f"{code} {title}: {message}", code, {"Content-Type": "text/plain; charset=utf-8"}

@@ -1,0 +1,16 @@
+"""Pages anyone may read: the privacy notice."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+
+from trainer.people.privacy import privacy_notice
+from trainer.web.access import public
+
+bp = Blueprint("public", __name__)
+
+
+@bp.route("/privacy")
+@public
+def privacy():  # type: ignore[no-untyped-def]
+    return render_template("public/privacy.html", notice=privacy_notice(current_app.config))

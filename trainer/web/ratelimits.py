@@ -1,0 +1,53 @@
+"""Keys and breach handling for Flask-Limiter's sign-in limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from flask import request
+from flask_limiter import RequestLimit
+from sqlalchemy import select
+
+from trainer import audit, clock
+from trainer.audit import Actor
+from trainer.extensions import db
+from trainer.models import AuditEvent
+
+log = logging.getLogger(__name__)
+
+
+def account_key() -> str:
+    """Per-account limit: the e-mail typed in, whether or not an account has it."""
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def login_breached(limit: RequestLimit) -> None:
+    """Record a lockout in the audit trail, once per key and window (not per refused try)."""
+    label = account_key().removeprefix("account:") if "account:" in limit.key else "anonymous"
+    since = clock.now() - dt.timedelta(minutes=10)
+    recent = db.session.scalar(
+        select(AuditEvent.id).where(
+            AuditEvent.action == "auth.lockout",
+            AuditEvent.actor_label == label,
+            AuditEvent.ip == request.remote_addr,
+            AuditEvent.at >= since,
+        ).limit(1)
+    )
+    if recent is None:
+        audit.record(db.session, Actor(label=label, ip=request.remote_addr), "auth.lockout",
+                     limit=str(limit.limit))
+        db.session.commit()
+    log.warning("sign-in limit %s reached for %s from %s", limit.limit, label, request.remote_addr)
+
+
+def seconds_until_reset() -> int:
+    """For the 429 page: how long until the limit that refused this request resets."""
+    from trainer.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None:
+        return 0
+    # The limiter counts in real time, not in trainer.clock's (possibly frozen) time.
+    return max(0, int(current.reset_at - time.time()))

@@ -1,0 +1,62 @@
+"""What every template may use: navigation for the user's roles, filters for dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask_login import current_user
+
+from trainer import clock
+
+# (endpoint, label, roles) -- the header shows the entries the user's roles allow.
+NAVIGATION = [
+    ("learn.dashboard", "My training", ("employee",)),
+    ("learn.transcript", "Transcript", ("employee",)),
+    ("hr.dashboard", "HR", ("hr", "admin")),
+    ("admin.index", "Admin", ("admin",)),
+]
+
+
+def init_templating(app: Flask) -> None:
+    app.context_processor(template_globals)
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
+
+
+def template_globals() -> dict[str, Any]:
+    return {
+        "navigation": navigation_for_current_user(),
+        "organisation_name": current_app.config["ORGANISATION_NAME"],
+        "today": clock.today(),
+    }
+
+
+def navigation_for_current_user() -> list[dict[str, Any]]:
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for endpoint, label, roles in NAVIGATION:
+        if endpoint not in current_app.view_functions:
+            continue
+        if not any(current_user.has_role(role) for role in roles):
+            continue
+        blueprint = endpoint.split(".")[0]
+        active = request.blueprint == blueprint and (
+            blueprint != "learn" or request.endpoint == endpoint
+        )
+        items.append({"endpoint": endpoint, "label": label, "active": active})
+    return items
+
+
+def format_date(value: dt.date | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value.day} {value.strftime('%b %Y')}"
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value.day} {value.strftime('%b %Y %H:%M')} UTC"
