@@ -45,9 +45,13 @@ def record(
     actor: Actor,
     action: str,
     target: Any = None,
+    /,
     **details: Any,
 ) -> AuditEvent:
-    """Append an event; `target` is a model instance (type and id are taken from it)."""
+    """Append an event; `target` is a model instance (type and id are taken from it).
+
+    The first four parameters are positional-only, so details may use any name.
+    """
     _lock_chain(session)
     last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(

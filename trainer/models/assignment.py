@@ -47,6 +47,8 @@ class Assignment(Base):
     reason: Mapped[str] = mapped_column(String(20))
     assigned_on: Mapped[dt.date]
     due_on: Mapped[dt.date]
+    # Module completions on or after this date count towards this cycle (None: any date).
+    counts_from: Mapped[dt.date | None]
     started_on: Mapped[dt.date | None]
     completed_on: Mapped[dt.date | None]
     expires_on: Mapped[dt.date | None]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from trainer import clock
 from trainer.models.base import Base
 
 
@@ -29,7 +30,7 @@ class Course(Base):
     regulations: Mapped[list[Any]] = mapped_column(default=list)
     # Hash of course.md, so an unchanged import writes nothing.
     source_hash: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     retired_at: Mapped[dt.datetime | None]
 
     modules: Mapped[list[Module]] = relationship(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, String, Table, func
+from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from trainer import clock
 from trainer.models.base import Base
 from trainer.models.course import Course
 from trainer.models.user import Department, User
@@ -62,7 +63,7 @@ class Requirement(Base):
     status: Mapped[str] = mapped_column(String(10), default="active")
     # Created from the course file's front matter on import (kept in step with it).
     is_course_default: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[dt.datetime | None]
 
     course: Mapped[Course] = relationship(lazy="joined")

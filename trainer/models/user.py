@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Index, String, Table, func
+from sqlalchemy import Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from trainer import clock
 from trainer.models.base import Base
 
 ROLES = ("employee", "hr", "admin")
@@ -55,7 +56,7 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     hired_on: Mapped[dt.date | None]
     locale: Mapped[str] = mapped_column(String(10), default="en")
-    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     deactivated_at: Mapped[dt.datetime | None]
     pseudonymised_at: Mapped[dt.datetime | None]
     # Bumped on password change or deactivation: every existing session stops being valid.

@@ -1,0 +1,48 @@
+"""status() in Python and status_sql() in the database classify every row alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select
+
+from tests.factories import make_course, make_user
+from trainer.compliance.status import STATUSES, Thresholds, status, status_sql
+from trainer.models import Assignment, Course, User
+
+D = dt.date
+BASE = D(2026, 6, 15)
+days = st.integers(min_value=-400, max_value=400).map(lambda n: BASE + dt.timedelta(days=n))
+maybe_days = st.none() | days
+
+assignment_rows = st.fixed_dictionaries({
+    "reason": st.sampled_from(["new_hire", "requirement", "refresher", "regulation_update",
+                               "major_change"]),
+    "assigned_on": days,
+    "due_on": days,
+    "started_on": maybe_days,
+    "completed_on": maybe_days,
+    "expires_on": maybe_days,
+    "closed_on": maybe_days,
+})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(assignment_rows, min_size=1, max_size=12), today=days,
+       due_soon=st.integers(0, 30), expiring=st.integers(0, 60))
+def test_python_and_sql_status_agree(session, rows, today, due_soon, expiring):
+    session.execute(delete(Assignment))
+    user = session.scalar(select(User).limit(1)) or make_user(session)
+    course = session.scalar(select(Course).limit(1)) or make_course(session, modules=0)
+    assignments = [Assignment(user_id=user.id, course_id=course.id, cycle=n + 1, current=True, **row)
+                   for n, row in enumerate(rows)]
+    session.add_all(assignments)
+    session.flush()
+    thresholds = Thresholds(due_soon_days=due_soon, expiring_days=expiring)
+    in_sql = dict(session.execute(select(Assignment.id, status_sql(today, thresholds))).all())
+    for assignment in assignments:
+        expected = status(assignment, today, thresholds)
+        assert expected in STATUSES
+        assert in_sql[assignment.id] == expected, (assignment.__dict__, today)

@@ -1,0 +1,112 @@
+"""Which module completions count for an assignment, and how far along it is.
+
+A completion of module m counts for assignment a when:
+- its version is at or above m's major floor (a major change makes older ones stale),
+- it happened on or after a.counts_from (refresher cycles need fresh completions), and
+- for modules named by the assignment's regulation update, on or after that update's cutoff.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trainer.models import Assignment, Module, ModuleCompletion, ModuleVersion, RegulationUpdate
+
+
+@dataclasses.dataclass(frozen=True)
+class Progress:
+    """Done modules of an assignment (module id -> the completion that counts)."""
+
+    modules: list[Module]
+    done: dict[int, ModuleCompletion]
+
+    @property
+    def total(self) -> int:
+        return len(self.modules)
+
+    @property
+    def done_count(self) -> int:
+        return len(self.done)
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.done_count == self.total
+
+    @property
+    def next_module(self) -> Module | None:
+        return next((m for m in self.modules if m.id not in self.done), None)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_count / self.total) if self.total else 0
+
+
+def update_cutoff(update: RegulationUpdate) -> dt.date:
+    """Completions of affected modules before this date predate the update."""
+    published = update.published_at.date() if update.published_at else update.effective_on
+    return min(update.effective_on, published)
+
+
+def progress_for(session: Session, user_id: int, assignments: Iterable[Assignment]) -> dict[int, Progress]:
+    """Progress of several of one person's assignments, with one query for completions."""
+    assignments = list(assignments)
+    course_ids = {a.course_id for a in assignments}
+    completions = _completions_by_module(session, user_id, course_ids)
+    return {a.id: _progress(session, a, completions) for a in assignments}
+
+
+def progress_of(session: Session, assignment: Assignment) -> Progress:
+    return progress_for(session, assignment.user_id, [assignment])[assignment.id]
+
+
+def _progress(
+    session: Session, assignment: Assignment, completions: dict[int, list[ModuleCompletion]]
+) -> Progress:
+    modules = [m for m in assignment.course.active_modules if m.current_version_id]
+    affected, cutoff = _regulation_scope(session, assignment)
+    done = {}
+    for module in modules:
+        floor_date = assignment.counts_from
+        if module.id in affected:
+            floor_date = max(floor_date, cutoff) if floor_date else cutoff
+        counting = [
+            c for c in completions.get(module.id, [])
+            if c.module_version.number >= module.major_floor
+            and (floor_date is None or c.completed_at.date() >= floor_date)
+        ]
+        if counting:
+            done[module.id] = counting[-1]
+    return Progress(modules=modules, done=done)
+
+
+def _regulation_scope(session: Session, assignment: Assignment) -> tuple[set[int], dt.date | None]:
+    if assignment.regulation_update_id is None:
+        return set(), None
+    update = session.get(RegulationUpdate, assignment.regulation_update_id)
+    if update is None:
+        return set(), None
+    return {m.id for m in update.modules}, update_cutoff(update)
+
+
+def _completions_by_module(
+    session: Session, user_id: int, course_ids: set[int]
+) -> dict[int, list[ModuleCompletion]]:
+    if not course_ids:
+        return {}
+    rows = session.scalars(
+        select(ModuleCompletion)
+        .join(Module, Module.id == ModuleCompletion.module_id)
+        .join(ModuleVersion, ModuleVersion.id == ModuleCompletion.module_version_id)
+        .where(ModuleCompletion.user_id == user_id, Module.course_id.in_(course_ids))
+        .order_by(ModuleCompletion.completed_at, ModuleCompletion.id)
+    ).all()
+    by_module: dict[int, list[ModuleCompletion]] = defaultdict(list)
+    for completion in rows:
+        by_module[completion.module_id].append(completion)
+    return by_module
