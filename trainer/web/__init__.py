@@ -8,11 +8,11 @@ from trainer.web import errors, headers, session
 
 
 def init_web(app: Flask) -> None:
-    from trainer.web.admin.views import bp as admin_bp
-    from trainer.web.auth.views import bp as auth_bp
-    from trainer.web.hr.views import bp as hr_bp
-    from trainer.web.learn.views import bp as learn_bp
-    from trainer.web.public.views import bp as public_bp
+    from trainer.web.admin import bp as admin_bp
+    from trainer.web.auth import bp as auth_bp
+    from trainer.web.hr import bp as hr_bp
+    from trainer.web.learn import bp as learn_bp
+    from trainer.web.public import bp as public_bp
 
     for blueprint in (auth_bp, learn_bp, hr_bp, admin_bp, public_bp):
         app.register_blueprint(blueprint)

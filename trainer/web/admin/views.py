@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 
 from trainer.extensions import db
 from trainer.reports.people import search_people
 from trainer.web.access import roles_required
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+from trainer.web.admin import bp
 
 
 @bp.route("/")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -18,11 +17,10 @@ from trainer import clock
 from trainer.extensions import db, limiter
 from trainer.people.accounts import authenticate
 from trainer.web.access import login_required, public
+from trainer.web.auth import bp
 from trainer.web.auth.forms import LoginForm, LogoutForm
 from trainer.web.context import client_ip, current_actor, safe_next_url
 from trainer.web.ratelimits import account_key, login_breached
-
-bp = Blueprint("auth", __name__)
 
 FAILED_MESSAGE = "The e-mail address or password is not right, or the account is not active."
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,8 +11,7 @@ from trainer.models import Department
 from trainer.people.scope import visible_department_ids
 from trainer.reports.people import search_people
 from trainer.web.access import roles_required
-
-bp = Blueprint("hr", __name__, url_prefix="/hr")
+from trainer.web.hr import bp
 
 
 @bp.route("/")

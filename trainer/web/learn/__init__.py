@@ -1,0 +1,7 @@
+"""The learn blueprint: routes live in the modules imported at the bottom."""
+
+from flask import Blueprint
+
+bp = Blueprint("learn", __name__)
+
+from trainer.web.learn import views  # noqa: E402, F401  (registers the routes)

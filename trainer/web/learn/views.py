@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import current_app, render_template
 from flask_login import current_user
 
 from trainer import clock
@@ -10,8 +10,7 @@ from trainer.compliance.overview import current_assignments
 from trainer.compliance.status import Thresholds
 from trainer.extensions import db
 from trainer.web.access import login_required
-
-bp = Blueprint("learn", __name__)
+from trainer.web.learn import bp
 
 
 @bp.route("/")

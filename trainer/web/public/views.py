@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import current_app, render_template
 
 from trainer.people.privacy import privacy_notice
 from trainer.web.access import public
-
-bp = Blueprint("public", __name__)
+from trainer.web.public import bp
 
 
 @bp.route("/privacy")
