@@ -1,0 +1,95 @@
+"""Admin pages for requirements: list, create and edit with a preview, pause, retire."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from sqlalchemy import func, select
+
+from trainer import clock
+from trainer.compliance.requirements import (
+    RequirementError,
+    create_requirement,
+    describe,
+    preview,
+    set_status,
+    update_requirement,
+)
+from trainer.compliance.sync import sync_assignments
+from trainer.extensions import db
+from trainer.models import Assignment, Requirement
+from trainer.web.access import roles_required
+from trainer.web.admin import bp
+from trainer.web.admin.requirement_forms import RequirementForm, StatusForm
+from trainer.web.context import current_actor
+
+
+@bp.route("/requirements")
+@roles_required("admin")
+def requirements():  # type: ignore[no-untyped-def]
+    rows = db.session.scalars(select(Requirement).order_by(Requirement.status, Requirement.name)).all()
+    counts = dict(db.session.execute(
+        select(Assignment.requirement_id, func.count())
+        .where(Assignment.current.is_(True)).group_by(Assignment.requirement_id)
+    ).all())
+    return render_template("admin/requirements.html", requirements=rows, counts=counts,
+                           describe=describe, status_form=StatusForm())
+
+
+@bp.route("/requirements/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_requirement():  # type: ignore[no-untyped-def]
+    form = RequirementForm()
+    return _edit(form, None)
+
+
+@bp.route("/requirements/<int:requirement_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_requirement(requirement_id: int):  # type: ignore[no-untyped-def]
+    requirement = db.session.get(Requirement, requirement_id) or abort(404)
+    form = RequirementForm()
+    if not form.is_submitted():
+        form.fill_from(requirement)
+    return _edit(form, requirement)
+
+
+def _edit(form: RequirementForm, requirement: Requirement | None):  # type: ignore[no-untyped-def]
+    outcome = None
+    if form.validate_on_submit():
+        spec = form.to_spec()
+        if form.preview.data:
+            outcome = preview(db.session, spec).sentence()
+        else:
+            try:
+                saved = (update_requirement(db.session, current_actor(), requirement, spec)
+                         if requirement else create_requirement(db.session, current_actor(), spec))
+            except RequirementError as error:
+                form.name.errors.append(str(error))
+            else:
+                _sync_and_commit(f"Saved “{saved.name}”.")
+                return redirect(url_for("admin.requirements"))
+    return render_template("admin/requirement_form.html", form=form, requirement=requirement,
+                           preview=outcome)
+
+
+@bp.route("/requirements/<int:requirement_id>/status", methods=["POST"])
+@roles_required("admin")
+def requirement_status(requirement_id: int):  # type: ignore[no-untyped-def]
+    requirement = db.session.get(Requirement, requirement_id) or abort(404)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            set_status(db.session, current_actor(), requirement, form.status.data)
+        except RequirementError as error:
+            flash(str(error), "error")
+        else:
+            _sync_and_commit(f"“{requirement.name}” is now {requirement.status}.")
+    return redirect(url_for("admin.requirements"))
+
+
+def _sync_and_commit(message: str) -> None:
+    result = sync_assignments(
+        db.session, clock.today(), actor=current_actor(),
+        refresher_window_days=int(current_app.config["REFRESHER_WINDOW_DAYS"]),
+    )
+    db.session.commit()
+    flash(f"{message} Assignments: {result.summary()}.", "success")
