@@ -137,3 +137,23 @@ def test_session_cookie_is_httponly_and_samesite(session, client, auth):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_audit_trail_names_people_by_id_not_by_address(session, auth):
+    ada = make_user(session, email="ada@example.com")
+    session.commit()
+    auth.login("nobody@example.com", "some wrong password")
+    auth.login("ada@example.com", "some wrong password")
+    auth.login("ada@example.com")
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [e.action for e in events] == ["auth.failed", "auth.failed", "auth.signed_in"]
+    for event in events:
+        assert "@" not in event.actor_label and "@" not in str(event.details)
+    assert events[1].target_id == str(ada.id)
+    assert events[2].actor_id == ada.id
+    # The same typed address gives the same digest, so repeated attempts can be correlated.
+    auth.logout()
+    auth.login("nobody@example.com", "another wrong password")
+    digests = [e.details.get("email_digest") for e in
+               session.scalars(select(AuditEvent).where(AuditEvent.action == "auth.failed"))]
+    assert digests[0] == digests[-1] != digests[1]

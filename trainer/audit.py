@@ -3,6 +3,10 @@
 Each event stores the hash of the one before it, so editing or deleting a past event breaks
 the chain, and `verify_chain` names the first broken link. The full IP is kept only for a
 configurable time; the hash covers its network prefix, which survives that truncation.
+
+Events name people by id only (never by e-mail or name), so pseudonymising a leaver
+needs no change to the trail; a typed-in e-mail address of a failed sign-in is kept as a
+digest that correlates attempts without storing the address.
 """
 
 from __future__ import annotations
@@ -25,11 +29,19 @@ GENESIS = "0" * 64
 
 @dataclasses.dataclass(frozen=True)
 class Actor:
-    """Who is acting: a signed-in user, the CLI, the system or an API token."""
+    """Who is acting: a user (by id), the CLI, the system, an API token or anonymous."""
 
     label: str
     user_id: int | None = None
     ip: str | None = None
+
+    @classmethod
+    def user(cls, user_id: int, ip: str | None = None) -> Actor:
+        return cls(label="user", user_id=user_id, ip=ip)
+
+    @classmethod
+    def anonymous(cls, ip: str | None = None) -> Actor:
+        return cls(label="anonymous", ip=ip)
 
     @classmethod
     def cli(cls) -> Actor:
@@ -69,6 +81,11 @@ def record(
     session.add(event)
     session.flush()
     return event
+
+
+def email_digest(email: str) -> str:
+    """A short digest of an e-mail address: the same address gives the same digest."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
 
 
 def event_hash(event: AuditEvent) -> str:

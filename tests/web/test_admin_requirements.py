@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token
 from tests.factories import make_course, make_user
-from trainer.models import Assignment, AuditEvent, Requirement
+from trainer.models import Assignment, AuditEvent, Requirement, User
 from trainer.people.accounts import get_or_create_department
 
 
@@ -54,7 +54,8 @@ def test_saving_assigns_matching_people_and_is_audited(session, client, auth):
     session.expire_all()
     assert len(session.scalars(select(Assignment)).all()) == 3
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "requirement.created"))
-    assert event.actor_label == "admin@example.com"
+    admin = session.scalar(select(User).where(User.email == "admin@example.com"))
+    assert (event.actor_label, event.actor_id) == ("user", admin.id)
     assert event.details["after"]["departments"] == ["Sales"]
 
 

@@ -187,7 +187,7 @@ def describe(requirement: Requirement) -> dict[str, Any]:
         "everyone": requirement.everyone,
         "departments": sorted(d.name for d in requirement.departments),
         "job_roles": requirement.job_roles,
-        "users": sorted(u.email for u in requirement.users),
+        "user_ids": sorted(u.id for u in requirement.users),
         "hired_after": requirement.hired_after.isoformat() if requirement.hired_after else None,
         "due_days": requirement.due_days,
         "refresher_months": requirement.refresher_months,

@@ -82,7 +82,8 @@ def create_user(session: Session, actor: Actor, new: NewUser) -> User:
         user.password_changed_at = clock.now()
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.create", user, email=email, roles=sorted(user.roles))
+    audit.record(session, actor, "user.created", user, roles=sorted(user.roles),
+                 department_id=user.department_id)
     return user
 
 
@@ -108,13 +109,13 @@ def authenticate(session: Session, email: str, password: str, ip: str | None) ->
     user = find_by_email(session, email)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
-        label = email.strip().lower()[:254]
         reason = "unknown" if user is None else ("inactive" if ok else "password")
-        audit.record(session, Actor(label=label, ip=ip), "auth.failed", user, reason=reason)
+        audit.record(session, Actor.anonymous(ip), "auth.failed", user, reason=reason,
+                     email_digest=audit.email_digest(email))
         return None
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
-    audit.record(session, Actor(label=user.email, user_id=user.id, ip=ip), "auth.signed_in", user)
+    audit.record(session, Actor.user(user.id, ip), "auth.signed_in", user)
     return user
 
 
@@ -126,3 +127,29 @@ def set_password(session: Session, actor: Actor, user: User, password: str) -> N
     user.session_version += 1
     session.flush()
     audit.record(session, actor, "user.password_changed", user)
+
+
+def deactivate_user(session: Session, actor: Actor, user: User) -> None:
+    """A leaver: signed out everywhere, no sign-in, no assignments; evidence is kept.
+
+    The next assignment sync closes their open assignments with the reason "deactivated".
+    """
+    if not user.active:
+        return
+    user.active = False
+    user.deactivated_at = clock.now()
+    user.session_version += 1
+    session.flush()
+    audit.record(session, actor, "user.deactivated", user)
+
+
+def reactivate_user(session: Session, actor: Actor, user: User) -> None:
+    """Undo a deactivation (before pseudonymisation); assignments return at the next sync."""
+    if user.active:
+        return
+    if user.pseudonymised_at is not None:
+        raise AccountError("This account was pseudonymised and cannot be reactivated.")
+    user.active = True
+    user.deactivated_at = None
+    session.flush()
+    audit.record(session, actor, "user.reactivated", user)

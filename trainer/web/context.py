@@ -17,8 +17,8 @@ def client_ip() -> str | None:
 
 def current_actor() -> Actor:
     if current_user.is_authenticated:
-        return Actor(label=current_user.email, user_id=current_user.id, ip=client_ip())
-    return Actor(label="anonymous", ip=client_ip())
+        return Actor.user(current_user.id, client_ip())
+    return Actor.anonymous(client_ip())
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -25,21 +25,21 @@ def account_key() -> str:
 
 def login_breached(limit: RequestLimit) -> None:
     """Record a lockout in the audit trail, once per key and window (not per refused try)."""
-    label = account_key().removeprefix("account:") if "account:" in limit.key else "anonymous"
+    per_account = "account:" in limit.key
+    scope = audit.email_digest(account_key().removeprefix("account:")) if per_account else "ip"
     since = clock.now() - dt.timedelta(minutes=10)
-    recent = db.session.scalar(
-        select(AuditEvent.id).where(
+    recent = db.session.scalars(
+        select(AuditEvent.details).where(
             AuditEvent.action == "auth.lockout",
-            AuditEvent.actor_label == label,
             AuditEvent.ip == request.remote_addr,
             AuditEvent.at >= since,
-        ).limit(1)
-    )
-    if recent is None:
-        audit.record(db.session, Actor(label=label, ip=request.remote_addr), "auth.lockout",
-                     limit=str(limit.limit))
+        )
+    ).all()
+    if not any(details.get("scope") == scope for details in recent):
+        audit.record(db.session, Actor.anonymous(request.remote_addr), "auth.lockout",
+                     limit=str(limit.limit), scope=scope)
         db.session.commit()
-    log.warning("sign-in limit %s reached for %s from %s", limit.limit, label, request.remote_addr)
+    log.warning("sign-in limit %s reached (%s) from %s", limit.limit, scope, request.remote_addr)
 
 
 def seconds_until_reset() -> int:
