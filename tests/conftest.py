@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -73,7 +72,7 @@ def _session_app(app_config: dict) -> Iterator[Flask]:
     app.test_client_class = IsolatedClient
     with app.app_context():
         _drop_everything()
-        upgrade(directory=str(Path(__file__).parent.parent / "migrations"))
+        upgrade()
     yield app
     with app.app_context():
         db.session.remove()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,10 +11,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from trainer import MIGRATIONS_DIRECTORY as MIGRATIONS
 from trainer import create_app
 from trainer.extensions import db
-
-MIGRATIONS = str(Path(__file__).parent.parent / "migrations")
 
 
 def test_models_and_migration_head_agree(app):

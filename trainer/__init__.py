@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from typing import Any
 
@@ -10,8 +9,11 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from trainer.config import ConfigError, apply_config
+from trainer.logs import configure_logging
 
-__all__ = ["ConfigError", "create_app"]
+__all__ = ["MIGRATIONS_DIRECTORY", "ConfigError", "create_app"]
+
+MIGRATIONS_DIRECTORY = os.path.join(os.path.dirname(__file__), "migrations")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -36,16 +38,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_logging(app: Flask) -> None:
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if not app.testing:
+        configure_logging(production=app.config["ENV"] == "production")
 
 
 def _init_extensions(app: Flask) -> None:
     from trainer.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    # Migrations ship inside the package, so `trainer db upgrade` works from any directory.
+    migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

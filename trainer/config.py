@@ -63,6 +63,11 @@ DEFAULTS: dict[str, Any] = {
     "AUDIT_IP_DAYS": 90,
     # Reverse proxies in front of the app (for X-Forwarded-* headers).
     "PROXY_COUNT": 0,
+    # `trainer serve` (gunicorn): address, worker processes, seconds before a stuck worker
+    # is restarted.
+    "BIND": "127.0.0.1:8000",
+    "WORKERS": 2,
+    "WORKER_TIMEOUT": 30,
 }
 
 SUPPORTED_DATABASES = ("sqlite", "postgresql")

@@ -4,6 +4,9 @@ from trainer.commands.assignments import assignments_group
 from trainer.commands.audit import audit_group
 from trainer.commands.demo import demo_command
 from trainer.commands.retention import retention_group
+from trainer.commands.serve import serve_command
 from trainer.commands.users import users_group
 
-COMMANDS = [users_group, demo_command, assignments_group, retention_group, audit_group]
+COMMANDS = [
+    users_group, demo_command, assignments_group, retention_group, audit_group, serve_command,
+]
