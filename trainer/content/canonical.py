@@ -8,7 +8,7 @@ The layout matches the shipped courses, so they export byte for byte.
 from __future__ import annotations
 
 import hashlib
-import json
+import re
 from typing import Any
 
 import yaml
@@ -49,18 +49,38 @@ def _flow_list(items: list[str]) -> str:
 
 def _scalar(value: str, *, in_list: bool = False) -> str:
     """`value` as YAML: plain when that reads back the same, else double-quoted."""
-    candidates = [value, json.dumps(value, ensure_ascii=False), json.dumps(value)]
-    for candidate in candidates:
-        if _reads_back(candidate, value, in_list):
-            return candidate
-    return candidates[-1]
+    return value if _plain_reads_back(value, in_list) else _double_quoted(value)
 
 
-def _reads_back(candidate: str, value: str, in_list: bool) -> bool:
-    document = f"key: [{candidate}]" if in_list else f"key: {candidate}"
+def _plain_reads_back(value: str, in_list: bool) -> bool:
+    if not value or "\n" in value or _NEEDS_ESCAPE.search(value):
+        return False
     try:
-        loaded = yaml.safe_load(document)
+        loaded = yaml.safe_load(f"key: [{value}]" if in_list else f"key: {value}")
     except yaml.YAMLError:
         return False
-    expected = [value] if in_list else value
-    return isinstance(loaded, dict) and loaded.get("key") == expected and "\n" not in candidate
+    return isinstance(loaded, dict) and loaded.get("key") == ([value] if in_list else value)
+
+
+# Characters YAML does not allow raw (or would read as line breaks or a BOM) inside quotes.
+_NEEDS_ESCAPE = re.compile(
+    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+_SHORT_ESCAPES = {"\n": "\\n", "\t": "\\t"}
+
+
+def _double_quoted(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _NEEDS_ESCAPE.sub(_escape_char, escaped) + '"'
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

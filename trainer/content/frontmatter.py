@@ -62,10 +62,8 @@ def parse_document(text: str, problems: Problems) -> Document:
 
 def _load_yaml(source: str, problems: Problems) -> tuple[dict[str, Any], dict[str, int], bool]:
     """Load a YAML mapping; its first line is line 2 of the file."""
-    loader = yaml.SafeLoader(source)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else {}
+        node, data = _compose_and_construct(source)
     except yaml.YAMLError as error:
         problems.add(_yaml_error_line(error, source),
                      f"the front matter is not valid YAML: {_describe(error)}")
@@ -73,12 +71,20 @@ def _load_yaml(source: str, problems: Problems) -> tuple[dict[str, Any], dict[st
     except RecursionError:
         problems.add(2, "the front matter is nested too deeply")
         return {}, {}, False
-    finally:
-        loader.dispose()
     if not isinstance(data, dict):
         problems.add(2, "the front matter must be 'key: value' lines")
         return {}, {}, False
     return data, _key_lines(node, problems) if isinstance(node, yaml.MappingNode) else {}, True
+
+
+def _compose_and_construct(source: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML node tree (for key lines) and the Python values, with safe types only."""
+    loader = yaml.SafeLoader(source)  # refuses control characters: a YAMLError too
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else {}
+    finally:
+        loader.dispose()
 
 
 def _key_lines(node: yaml.MappingNode, problems: Problems) -> dict[str, int]:
@@ -104,9 +110,14 @@ def _yaml_error_line(error: yaml.YAMLError, source: str) -> int:
 def _describe(error: yaml.YAMLError) -> str:
     problem = getattr(error, "problem", None)
     context = getattr(error, "context", None)
-    if problem:
-        return f"{context}, {problem}" if context else str(problem)
-    return str(error).splitlines()[0]
+    if not problem:
+        return str(error).splitlines()[0]
+    described = f"{context}, {problem}" if context else str(problem)
+    context_mark = getattr(error, "context_mark", None)
+    problem_mark = getattr(error, "problem_mark", None)
+    if context_mark is not None and problem_mark is not None and context_mark.line != problem_mark.line:
+        described += f" (it started on line {context_mark.line + 2})"
+    return described
 
 
 def check_fields(document: Document, fields: Sequence[Field], problems: Problems) -> dict[str, Any]:

@@ -60,6 +60,7 @@ def _import_course(session: Session, course_file: CourseFile, actor: Actor, repo
     files = {f.slug: f for f in course_file.modules}
     for change in changes:
         _apply(session, course, existing.get(change.module), files.get(change.module), change, actor)
+    session.expire(course, ["modules"])  # reload in position order, with any new modules
     audit.record(session, actor, "course.imported", course, course=course.slug, settings=course_action,
                  modules=dict(Counter(c.action for c in changes)))
 
