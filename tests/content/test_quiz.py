@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.content.builders import has_error, lesson, module_errors, question
 from trainer.content import parse_module
+from trainer.content.quiz import stable_id, stable_ids
 
 FRONT = "title: L\nminutes: 5\n"
 # lesson(quiz=...) puts the first quiz line on line 11.
@@ -167,3 +168,12 @@ def test_detail_may_span_lines_and_contain_a_list():
     assert quiz[0]["detail_html"] == (
         "<p>Consider:</p>\n<ul>\n<li>a lost laptop</li>\n<li>a sunny day</li>\n</ul>")
     assert len(quiz[0]["choices"]) == 2
+
+
+def test_stable_ids_lengthen_instead_of_colliding():
+    first = stable_id("What is personal data?", set())
+    assert len(first) == 12
+    longer = stable_id("What is personal data?", {first})
+    assert longer.startswith(first)
+    assert len(longer) == 13
+    assert stable_ids(["A?", "B?", "a?"])[0] == stable_ids(["A?"])[0]

@@ -9,6 +9,7 @@ allowlist, so raw HTML in the source is allowed but only the allowlisted parts s
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import markdown
 import nh3
@@ -65,25 +66,18 @@ def _only_local_images(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# What both cleaners share: dangerous content dropped, comments stripped, safe links only.
+_CLEANER_BASICS: dict[str, Any] = {
+    "clean_content_tags": DROP_WITH_CONTENT,
+    "strip_comments": True,
+    "link_rel": "noopener noreferrer",
+    "url_schemes": URL_SCHEMES,
+}
 _BLOCK_CLEANER = nh3.Cleaner(
-    tags=BLOCK_TAGS,
-    clean_content_tags=DROP_WITH_CONTENT,
-    attributes=BLOCK_ATTRIBUTES,
-    attribute_filter=_only_local_images,
-    strip_comments=True,
-    link_rel="noopener noreferrer",
-    url_schemes=URL_SCHEMES,
-    allowed_classes=ALLOWED_CLASSES,
-    id_prefix=HEADING_ID_PREFIX,
+    tags=BLOCK_TAGS, attributes=BLOCK_ATTRIBUTES, attribute_filter=_only_local_images,
+    allowed_classes=ALLOWED_CLASSES, id_prefix=HEADING_ID_PREFIX, **_CLEANER_BASICS,
 )
-_INLINE_CLEANER = nh3.Cleaner(
-    tags=INLINE_TAGS,
-    clean_content_tags=DROP_WITH_CONTENT,
-    attributes=INLINE_ATTRIBUTES,
-    strip_comments=True,
-    link_rel="noopener noreferrer",
-    url_schemes=URL_SCHEMES,
-)
+_INLINE_CLEANER = nh3.Cleaner(tags=INLINE_TAGS, attributes=INLINE_ATTRIBUTES, **_CLEANER_BASICS)
 # A line that Markdown would read as a block (heading, quote, list, admonition, fence, rule).
 _BLOCK_START = re.compile(r"^(\s*)(#|>|[-+*](?=\s|$)|(?:[-*_]\s*){3,}$|!!!|```|~~~|=+\s*$|\||\d+(?=[.)]))")
 

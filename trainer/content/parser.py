@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from trainer.content.errors import Problems
-from trainer.content.frontmatter import parse_document
+from trainer.content.frontmatter import Document, parse_document
 from trainer.content.markdown import ADMONITION_TYPES, render_markdown
 from trainer.content.meta import CourseMeta, ModuleMeta, read_course_meta, read_module_meta
 from trainer.content.quiz import Question, parse_quiz, snapshot
@@ -70,20 +70,20 @@ def parse_module(text: str, path: str = "module.md") -> ParsedModule:
     if quiz_at is not None:
         questions = parse_quiz(lines[quiz_at + 1 :], document.body_line + quiz_at + 1, problems)
     if document.ok:
-        _check_module(meta, document.line_of, body_lines, document.body_line, quiz_at, questions,
-                      problems)
+        _check_module(meta, document, body_lines, quiz_at, questions, problems)
     problems.raise_if_any()
     return ParsedModule(source, meta, "\n".join(body_lines).strip("\n") + "\n", questions)
 
 
-def _check_module(meta: ModuleMeta, line_of: Any, body_lines: list[str], body_line: int,
-                  quiz_at: int | None, questions: list[Question], problems: Problems) -> None:
+def _check_module(meta: ModuleMeta, document: Document, body_lines: list[str], quiz_at: int | None,
+                  questions: list[Question], problems: Problems) -> None:
     """The rules that tie front matter, body and quiz together."""
+    line_of, body_line = document.line_of, document.body_line
     if not any(line.strip() for line in body_lines):
         problems.add(body_line, "the module has no text; write the lesson or policy in Markdown here")
     if meta.kind == "lesson" and quiz_at is None:
         problems.add(line_of("kind"), f"a lesson needs a quiz: a '{QUIZ_HEADING}' line and questions")
-    elif meta.kind == "lesson" and not questions:
+    elif meta.kind == "lesson" and quiz_at is not None and not questions:
         problems.add(body_line + quiz_at, "the quiz has no questions; a question starts with '### '")
     if meta.kind == "policy" and quiz_at is not None:
         problems.add(body_line + quiz_at, "a policy has no quiz (it is acknowledged); remove this section")

@@ -143,31 +143,30 @@ def stable_id(text: str, taken: set[str]) -> str:
     return digest[:length]
 
 
+def stable_ids(texts: list[str]) -> list[str]:
+    """A stable id for each text, in order, unique among them."""
+    ids: list[str] = []
+    for text in texts:
+        ids.append(stable_id(text, set(ids)))
+    return ids
+
+
 def snapshot(questions: list[Question]) -> list[dict[str, Any]]:
     """The quiz as stored in ModuleVersion.quiz: plain text, sanitised HTML, stable ids."""
-    result: list[dict[str, Any]] = []
-    taken: set[str] = set()
-    for question in questions:
-        question_id = stable_id(question.text, taken)
-        taken.add(question_id)
-        result.append({
+    return [
+        {
             "id": question_id,
             "text": question.text,
             "html": render_inline(question.text),
             "detail_html": render_markdown(question.detail),
             "multiple": question.multiple,
-            "choices": _choices_snapshot(question.choices),
+            "choices": [
+                {"id": choice_id, "text": choice.text, "html": render_inline(choice.text),
+                 "correct": choice.correct}
+                for choice, choice_id in zip(question.choices, stable_ids([c.text for c in question.choices]),
+                                             strict=True)
+            ],
             "explanation_html": render_markdown(question.explanation),
-        })
-    return result
-
-
-def _choices_snapshot(choices: list[Choice]) -> list[dict[str, Any]]:
-    result: list[dict[str, Any]] = []
-    taken: set[str] = set()
-    for choice in choices:
-        choice_id = stable_id(choice.text, taken)
-        taken.add(choice_id)
-        result.append({"id": choice_id, "text": choice.text, "html": render_inline(choice.text),
-                       "correct": choice.correct})
-    return result
+        }
+        for question, question_id in zip(questions, stable_ids([q.text for q in questions]), strict=True)
+    ]
