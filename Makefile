@@ -26,7 +26,7 @@ setup-dev: $(VENV)/.dev-deps
 
 run: setup
 	$(BIN)/trainer db upgrade
-	@if $(BIN)/trainer courses --help >/dev/null 2>&1; then $(BIN)/trainer courses import courses; fi
+	$(BIN)/trainer courses import courses
 	$(BIN)/trainer demo --if-empty
 	@echo
 	@echo "Trainer is starting on http://$(HOST):$(PORT)"

@@ -61,14 +61,15 @@ def make_user(
 
 
 def make_question(n: int, *, multiple: bool = False) -> dict:
+    """A quiz question in the shape trainer.content.quiz.snapshot stores."""
     choices = [
-        {"id": f"q{n}c1", "text": f"Right answer {n}", "correct": True},
-        {"id": f"q{n}c2", "text": f"Wrong answer {n}", "correct": False},
+        {"id": f"q{n}c1", "text": f"Right answer {n}", "html": f"Right answer {n}", "correct": True},
+        {"id": f"q{n}c2", "text": f"Wrong answer {n}", "html": f"Wrong answer {n}", "correct": False},
         {"id": f"q{n}c3", "text": f"Also {'right' if multiple else 'wrong'} {n}",
-         "correct": multiple},
+         "html": f"Also {'right' if multiple else 'wrong'} {n}", "correct": multiple},
     ]
-    return {"id": f"q{n}", "text": f"Question {n}?", "detail_html": "", "multiple": multiple,
-            "choices": choices, "explanation_html": f"<p>Because {n}.</p>"}
+    return {"id": f"q{n}", "text": f"Question {n}?", "html": f"Question {n}?", "detail_html": "",
+            "multiple": multiple, "choices": choices, "explanation_html": f"<p>Because {n}.</p>"}
 
 
 def make_course(

@@ -2,11 +2,18 @@
 
 from trainer.commands.assignments import assignments_group
 from trainer.commands.audit import audit_group
+from trainer.commands.courses import courses_group
 from trainer.commands.demo import demo_command
 from trainer.commands.retention import retention_group
 from trainer.commands.serve import serve_command
 from trainer.commands.users import users_group
 
 COMMANDS = [
-    users_group, demo_command, assignments_group, retention_group, audit_group, serve_command,
+    users_group,
+    courses_group,
+    assignments_group,
+    demo_command,
+    retention_group,
+    audit_group,
+    serve_command,
 ]

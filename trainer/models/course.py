@@ -86,8 +86,9 @@ class ModuleVersion(Base):
     # The whole module file as authored (front matter + Markdown + quiz).
     source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    # [{"id", "text", "detail_html", "multiple", "choices": [{"id", "text", "correct"}],
-    #   "explanation_html"}] -- never sent to a browser before the attempt is submitted.
+    # [{"id", "text", "html", "detail_html", "multiple",
+    #   "choices": [{"id", "text", "html", "correct"}], "explanation_html"}] (trainer.content.quiz)
+    # -- never sent to a browser before the attempt is submitted.
     quiz: Mapped[list[Any]] = mapped_column(default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
     change: Mapped[str] = mapped_column(String(10), default="minor")  # minor | major

@@ -1,0 +1,120 @@
+"""`trainer courses validate|import|export` through Flask's CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from tests.content.builders import lesson, write_course
+from trainer.extensions import db
+from trainer.models import Course, ModuleVersion
+
+COURSES = Path(__file__).parents[2] / "courses"
+
+
+def test_validate_shipped_courses_prints_a_summary(runner):
+    result = runner.invoke(args=["courses", "validate", str(COURSES)])
+    assert result.exit_code == 0, result.output
+    assert result.output == "4 course(s), 17 module(s), 127 quiz question(s): no problems found.\n"
+
+
+def test_validate_lists_every_error_as_path_line_message_and_fails(runner, tmp_path):
+    folder = write_course(tmp_path, modules={
+        "01-a.md": lesson(front="title: A\nminutes: lots\n"),
+        "02-b.md": lesson(front="title: B\nminutes: 2\nkind: quiz\n"),
+    })
+    result = runner.invoke(args=["courses", "validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{folder / '01-a.md'}:3: minutes: must be a whole number of at least 1, not 'lots'",
+        f"{folder / '02-b.md'}:4: kind: must be one of lesson, policy, not 'quiz'",
+        "2 problem(s) found.",
+    ]
+
+
+def test_import_commits_and_reports_each_module(runner, tmp_path, session):
+    write_course(tmp_path, modules={"01-a.md": lesson(), "02-b.md": lesson()})
+    result = runner.invoke(args=["courses", "import", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "test-course: course created",
+        "test-course/a: created (version 1)",
+        "test-course/b: created (version 1)",
+        "1 course(s) (1 created); 2 module(s) (2 created).",
+        "Compliance: 0 reopened after major changes; assignments: 0 assigned, 0 restored, "
+        "0 refreshers opened, 0 closed.",
+    ]
+    db.session.remove()  # a new session sees only what was committed
+    assert db.session.scalar(select(func.count()).select_from(ModuleVersion)) == 2
+    again = runner.invoke(args=["courses", "import", str(tmp_path)])
+    assert again.output.splitlines()[-1] == "1 course(s) (1 unchanged); 2 module(s) (2 unchanged)."
+
+
+def test_import_dry_run_saves_nothing(runner, tmp_path, session):
+    write_course(tmp_path)
+    result = runner.invoke(args=["courses", "import", str(tmp_path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "Dry run, nothing saved: 1 course(s) (1 created); 1 module(s) (1 created).")
+    db.session.remove()
+    assert db.session.scalar(select(func.count()).select_from(Course)) == 0
+
+
+def test_import_with_errors_exits_1_and_imports_nothing(runner, tmp_path, session):
+    folder = write_course(tmp_path, modules={"01-a.md": lesson(), "2-b.md": lesson()})
+    result = runner.invoke(args=["courses", "import", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{folder / '2-b.md'}: a module file is named NN-slug.md" in result.output
+    assert result.output.splitlines()[-1] == "1 problem(s) found. Nothing was imported."
+    db.session.remove()
+    assert db.session.scalar(select(func.count()).select_from(Course)) == 0
+
+
+def test_export_writes_files_and_refuses_a_full_folder(runner, tmp_path, session):
+    assert runner.invoke(args=["courses", "import", str(COURSES)]).exit_code == 0
+    result = runner.invoke(args=["courses", "export", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Exported 4 course(s) and 17 module(s) to {tmp_path / 'out'}.\n"
+    assert (tmp_path / "out" / "breach-response" / "course.md").is_file()
+    again = runner.invoke(args=["courses", "export", str(tmp_path / "out")])
+    assert again.exit_code == 1
+    assert "is not an empty folder" in again.output
+
+
+def test_import_defaults_to_the_courses_folder(runner, monkeypatch, session):
+    monkeypatch.chdir(COURSES.parent)
+    result = runner.invoke(args=["courses", "import", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "17 module(s) (17 created)" in result.output.splitlines()[-1]
+
+
+def test_import_assigns_the_course_to_its_audience_and_a_major_change_reopens_it(
+        runner, tmp_path, session):
+    from tests.compliance.helpers import complete_course
+    from tests.factories import make_user
+    from trainer import clock
+    from trainer.models import Assignment, Requirement
+
+    people = [make_user(session), make_user(session)]
+    session.commit()
+    folder = write_course(tmp_path, modules={"01-a.md": lesson(), "02-b.md": lesson()})
+    with clock.frozen(clock.today()):
+        result = runner.invoke(args=["courses", "import", str(tmp_path)])
+    assert "assignments: 2 assigned" in result.output
+    requirement = session.scalar(select(Requirement))
+    assert requirement.is_course_default and requirement.everyone
+    course = session.scalar(select(Course))
+    complete_course(session, people[0], course, clock.today())
+    session.commit()
+
+    major = lesson(front="title: A\nminutes: 2\nchange: major\nchange_note: New breach rules.\n")
+    (folder / "01-a.md").write_text(major)
+    result = runner.invoke(args=["courses", "import", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "test-course/a: new version 2 (major)" in result.output
+    assert "Compliance: 1 reopened after major changes" in result.output
+    session.expire_all()
+    reopened = session.scalar(select(Assignment).where(
+        Assignment.user_id == people[0].id, Assignment.current.is_(True)))
+    assert reopened.reason == "major_change" and reopened.change_note == "New breach rules."

@@ -1,0 +1,90 @@
+"""`trainer courses validate|import|export`: course files <-> the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from trainer import clock
+from trainer.audit import Actor
+from trainer.compliance.publishing import apply_published_content
+from trainer.content import (
+    ExportError,
+    ValidationFailed,
+    export_courses,
+    import_courses,
+    validate_courses,
+)
+from trainer.content.errors import ContentError
+from trainer.content.importer import published_major_versions
+from trainer.extensions import db
+
+PATH = click.Path(path_type=Path)
+
+
+@click.group("courses", help="Validate, import and export course files (Markdown).")
+def courses_group() -> None:
+    pass
+
+
+@courses_group.command("validate")
+@click.argument("path", type=PATH, default=Path("courses"))
+def validate_command(path: Path) -> None:
+    """Check every course file under PATH (default: courses) and list every problem."""
+    courses, errors = validate_courses(path)
+    if errors:
+        _fail(errors)
+    modules = [m.module for course in courses for m in course.modules]
+    questions = sum(len(module.questions) for module in modules)
+    click.echo(f"{len(courses)} course(s), {len(modules)} module(s), {questions} quiz question(s): "
+               "no problems found.")
+
+
+@courses_group.command("import")
+@click.argument("path", type=PATH, default=Path("courses"))
+@click.option("--dry-run", is_flag=True, help="Say what would change; save nothing.")
+@with_appcontext
+def import_command(path: Path, dry_run: bool) -> None:
+    """Import the course files under PATH (default: courses): new versions for changed modules."""
+    try:
+        report = import_courses(db.session, path, Actor.cli(), dry_run=dry_run)
+    except ValidationFailed as failed:
+        db.session.rollback()
+        _fail(failed.errors, "Nothing was imported.")
+    for line in report.lines():
+        click.echo(line)
+    if dry_run or not report.changed:
+        db.session.rollback()
+        click.echo(report.summary())
+        return
+    follow_up = apply_published_content(
+        db.session, Actor.cli(), clock.today(),
+        course_slugs=[c.slug for c in report.courses if c.action != "unchanged"],
+        major_versions=published_major_versions(db.session, report),
+        refresher_window_days=int(current_app.config["REFRESHER_WINDOW_DAYS"]),
+    )
+    db.session.commit()
+    click.echo(report.summary())
+    click.echo(f"Compliance: {follow_up.summary()}.")
+
+
+@courses_group.command("export")
+@click.argument("directory", type=PATH)
+@with_appcontext
+def export_command(directory: Path) -> None:
+    """Write every active course as files into DIRECTORY (new or empty)."""
+    try:
+        result = export_courses(db.session, directory)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Exported {result.courses} course(s) and {result.modules} module(s) to {directory}.")
+
+
+def _fail(errors: list[ContentError], note: str = "") -> None:
+    for error in errors:
+        click.echo(str(error), err=True)
+    click.echo(f"{len(errors)} problem(s) found. {note}".rstrip(), err=True)
+    raise SystemExit(1)

@@ -1,0 +1,62 @@
+"""Database -> course files, in the format import reads: export then import changes nothing.
+
+course.md is written in its canonical form (see canonical.py); each module file is the stored
+source of its current version, byte for byte. Retired courses and modules are not exported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trainer.content.canonical import course_text
+from trainer.content.meta import CourseMeta
+from trainer.content.tree import COURSE_FILE, module_file_name
+from trainer.models import Course
+
+
+class ExportError(Exception):
+    """The export cannot be written (e.g. the folder is not empty)."""
+
+
+@dataclasses.dataclass
+class ExportResult:
+    courses: int = 0
+    modules: int = 0
+
+
+def export_courses(session: Session, directory: Path | str) -> ExportResult:
+    """Write every active course into `directory`, which must be empty or not exist yet.
+
+    An empty folder is required so that no stale module file from an earlier export can be
+    imported again by mistake.
+    """
+    root = Path(directory)
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise ExportError(f"{root} is not an empty folder; export into a new or empty one")
+    result = ExportResult()
+    courses = session.scalars(select(Course).where(Course.retired_at.is_(None)).order_by(Course.slug))
+    for course in courses:
+        folder = root / course.slug
+        folder.mkdir(parents=True)
+        (folder / COURSE_FILE).write_text(course_text(_course_meta(course), course.intro_source),
+                                          encoding="utf-8", newline="\n")
+        result.courses += 1
+        for module in course.active_modules:
+            if module.current_version is None:
+                continue
+            path = folder / module_file_name(module.position, module.slug)
+            path.write_text(module.current_version.source, encoding="utf-8", newline="\n")
+            result.modules += 1
+    return result
+
+
+def _course_meta(course: Course) -> CourseMeta:
+    return CourseMeta(
+        title=course.title, summary=course.summary, pass_mark=course.pass_mark,
+        refresher_months=course.refresher_months, due_days=course.due_days,
+        audience=course.audience, regulations=list(course.regulations),
+    )

@@ -1,0 +1,102 @@
+"""What the front matter of course.md and of a module file may say, and its checked values."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from trainer.content.errors import Problems
+from trainer.content.frontmatter import Document, Field, check_fields, integer, one_of, text, text_list
+
+TITLE_MAX = 200  # Course.title and ModuleVersion.title are String(200)
+AUDIENCE_KEYS = ("departments", "job_roles")
+KINDS = ("lesson", "policy")
+CHANGES = ("minor", "major")
+
+
+def _audience(value: Any) -> str | None:
+    """`everyone`, or a mapping with departments and/or job_roles lists."""
+    if value == "everyone":
+        return None
+    if not isinstance(value, dict):
+        return "must be 'everyone' or a mapping with departments: [...] and/or job_roles: [...]"
+    unknown = [str(key) for key in value if key not in AUDIENCE_KEYS]
+    if unknown:
+        return f"unknown key '{unknown[0]}' (allowed: {', '.join(AUDIENCE_KEYS)})"
+    for key, names in value.items():
+        message = text_list(names)
+        if message:
+            return f"{key} {message}"
+    if not any(value.values()):
+        return "names no departments or job roles; write 'audience: everyone' for everyone"
+    return None
+
+
+COURSE_FIELDS = (
+    Field("title", text(TITLE_MAX), required=True),
+    Field("summary", text(one_line=False), required=True),
+    Field("pass_mark", integer(0, 100), default=80),
+    Field("refresher_months", integer(1, nullable=True), default=12),
+    Field("due_days", integer(1), default=30),
+    Field("audience", _audience, default="everyone"),
+    Field("regulations", text_list, default=[]),
+)
+
+MODULE_FIELDS = (
+    Field("title", text(TITLE_MAX), required=True),
+    Field("minutes", integer(1), required=True),
+    Field("kind", one_of(*KINDS), default="lesson"),
+    Field("questions_per_attempt", integer(1, nullable=True), default=None),
+    Field("min_read_seconds", integer(0), default=0),
+    Field("change", one_of(*CHANGES), default="minor"),
+    Field("change_note", text(one_line=False, blank_ok=True), default=""),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class CourseMeta:
+    """The checked front matter of course.md."""
+
+    title: str
+    summary: str
+    pass_mark: int = 80
+    refresher_months: int | None = 12
+    due_days: int = 30
+    audience: Any = "everyone"
+    regulations: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True)
+class ModuleMeta:
+    """The checked front matter of a module file."""
+
+    title: str
+    minutes: int
+    kind: str = "lesson"
+    questions_per_attempt: int | None = None
+    min_read_seconds: int = 0
+    change: str = "minor"
+    change_note: str = ""
+
+
+def read_course_meta(document: Document, problems: Problems) -> CourseMeta:
+    """The course settings; problems are reported and replaced by defaults."""
+    values = check_fields(document, COURSE_FIELDS, problems)
+    values["title"] = (values["title"] or "").strip()
+    values["summary"] = (values["summary"] or "").strip()
+    return CourseMeta(**values)
+
+
+def read_module_meta(document: Document, problems: Problems) -> ModuleMeta:
+    """The module settings; problems are reported and replaced by defaults."""
+    values = check_fields(document, MODULE_FIELDS, problems)
+    values["title"] = (values["title"] or "").strip()
+    values["minutes"] = values["minutes"] or 1
+    values["change_note"] = values["change_note"].strip()
+    if values["change"] == "major" and not values["change_note"]:
+        problems.add(document.line_of("change"),
+                     "change: major needs a change_note saying what employees must redo and why")
+    if values["kind"] == "policy" and values["questions_per_attempt"] is not None:
+        problems.add(document.line_of("questions_per_attempt"),
+                     "questions_per_attempt is for lessons; a policy has no quiz")
+    return ModuleMeta(**values)
