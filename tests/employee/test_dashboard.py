@@ -44,12 +44,18 @@ def test_assignments_sorted_by_urgency_with_status_progress_and_next_step(sessio
     assert f'href="/courses/{late.slug}/{late.active_modules[0].slug}">Start' in page
 
 
-def test_delta_cycle_shows_what_changed(session, client, auth):
+def trained(session):
+    """Ada, who completed a two-module course on 2 January 2026."""
     ada = make_user(session, email="ada@example.com")
     course = make_course(session)
     require(session, course)
     sync(session, D(2026, 1, 1))
     complete_course(session, ada, course, D(2026, 1, 2))
+    return ada, course
+
+
+def test_delta_cycle_shows_what_changed(session, client, auth):
+    _, course = trained(session)
     with clock.frozen(D(2026, 2, 1)):
         version = publish_version(session, course.active_modules[0], change="major",
                                   change_note="Breach reports now go to the new hotline.")
@@ -61,7 +67,7 @@ def test_delta_cycle_shows_what_changed(session, client, auth):
     assert "1 of 2 modules done" in page
 
 
-def published_update(session, course, user) -> RegulationUpdate:
+def published_update(session, course) -> RegulationUpdate:
     update = RegulationUpdate(title="New EDPB guidance on breach notification", regulation="GDPR Art. 33",
                               summary="x", summary_html="<p>Notify <strong>sooner</strong>.</p>",
                               effective_on=D(2026, 3, 1), action="acknowledge", due_days=14,
@@ -75,12 +81,8 @@ def published_update(session, course, user) -> RegulationUpdate:
 
 
 def test_open_regulation_updates_are_shown_and_acknowledged(session, client, auth):
-    ada = make_user(session, email="ada@example.com")
-    course = make_course(session)
-    require(session, course)
-    sync(session, D(2026, 1, 1))
-    complete_course(session, ada, course, D(2026, 1, 2))
-    update = published_update(session, course, ada)
+    _, course = trained(session)
+    update = published_update(session, course)
     auth.login("ada@example.com")
     page = client.get("/").get_data(as_text=True)
     assert "New EDPB guidance on breach notification" in page
@@ -94,13 +96,9 @@ def test_open_regulation_updates_are_shown_and_acknowledged(session, client, aut
 
 
 def test_acknowledging_an_update_that_is_not_yours_is_not_found(session, client, auth):
-    ada = make_user(session, email="ada@example.com")
+    _, course = trained(session)
     make_user(session, email="eve@example.com")
-    course = make_course(session)
-    require(session, course)
-    sync(session, D(2026, 1, 1))
-    complete_course(session, ada, course, D(2026, 1, 2))
-    update = published_update(session, course, ada)
+    update = published_update(session, course)
     auth.login("eve@example.com")
     token = csrf_token(client, "/")
     assert client.post(f"/updates/{update.id}/acknowledge", data={"csrf_token": token}).status_code == 404
