@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export TRAINER_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test lint setup setup-dev chromium clean
+.PHONY: run test lint setup setup-dev chromium browser-js clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,11 +38,19 @@ run: setup
 chromium:
 	@scripts/ensure-chromium
 
+# axe-core (accessibility checks injected by the browser tests), pinned in package-lock.json.
+BROWSER_JS := tests/browser/node_modules/axe-core/axe.min.js
+$(BROWSER_JS): tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+	touch $@
+
+browser-js: $(BROWSER_JS)
+
 lint: setup-dev
 	$(BIN)/ruff check .
 
-test: setup-dev chromium lint
+test: setup-dev chromium browser-js lint
 	scripts/run-tests
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/browser/node_modules

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import itertools
 from functools import cache
 
@@ -61,15 +62,19 @@ def make_user(
 
 
 def make_question(n: int, *, multiple: bool = False) -> dict:
-    """A quiz question in the shape trainer.content.quiz.snapshot stores."""
+    """A question in ModuleVersion.quiz's shape (as the content engine stores it)."""
     choices = [
-        {"id": f"q{n}c1", "text": f"Right answer {n}", "html": f"Right answer {n}", "correct": True},
-        {"id": f"q{n}c2", "text": f"Wrong answer {n}", "html": f"Wrong answer {n}", "correct": False},
-        {"id": f"q{n}c3", "text": f"Also {'right' if multiple else 'wrong'} {n}",
-         "html": f"Also {'right' if multiple else 'wrong'} {n}", "correct": multiple},
+        _choice(f"q{n}c1", f"Right answer {n}", True),
+        _choice(f"q{n}c2", f"Wrong answer {n}", False),
+        _choice(f"q{n}c3", f"Also {'right' if multiple else 'wrong'} {n}", multiple),
     ]
-    return {"id": f"q{n}", "text": f"Question {n}?", "html": f"Question {n}?", "detail_html": "",
+    text = f"Question {n}?"
+    return {"id": f"q{n}", "text": text, "html": html.escape(text), "detail_html": "",
             "multiple": multiple, "choices": choices, "explanation_html": f"<p>Because {n}.</p>"}
+
+
+def _choice(choice_id: str, text: str, correct: bool) -> dict:
+    return {"id": choice_id, "text": text, "html": html.escape(text), "correct": correct}
 
 
 def make_course(

@@ -14,6 +14,7 @@ from trainer import clock
 NAVIGATION = [
     ("learn.dashboard", "My training", ("employee",)),
     ("learn.transcript", "Transcript", ("employee",)),
+    ("learn.my_data", "My data", ("employee",)),
     ("hr.dashboard", "HR", ("hr", "admin")),
     ("admin.index", "Admin", ("admin",)),
 ]

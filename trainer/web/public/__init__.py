@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from trainer.web.public import views  # noqa: E402, F401  (registers the routes)
+from trainer.web.public import feeds, verify, views  # noqa: E402, F401  (registers the routes)

@@ -1,0 +1,90 @@
+"""Course and module pages, and acknowledging a policy module."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from trainer import clock
+from trainer.extensions import db
+from trainer.learning.outline import course_outline
+from trainer.learning.reading import (
+    AcknowledgementError,
+    acknowledge_module,
+    completed_by_acknowledgement,
+    find_course,
+    find_module,
+    open_module,
+    seconds_left_to_read,
+)
+from trainer.models import Course, Module
+from trainer.web.access import login_required
+from trainer.web.context import current_actor
+from trainer.web.learn import bp
+
+
+def course_or_404(slug: str) -> Course:
+    course = find_course(db.session, slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def module_or_404(course_slug: str, module_slug: str) -> Module:
+    module = find_module(db.session, course_or_404(course_slug), module_slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.route("/courses/<slug>")
+@login_required
+def course(slug: str):  # type: ignore[no-untyped-def]
+    outline = course_outline(db.session, current_user.id, course_or_404(slug))
+    return render_template("learn/course.html", outline=outline)
+
+
+@bp.route("/courses/<course_slug>/<module_slug>")
+@login_required
+def module(course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
+    module = module_or_404(course_slug, module_slug)
+    now = clock.now()
+    visit = open_module(db.session, current_user.id, module, now)
+    db.session.commit()
+    version = module.current_version
+    return render_template(
+        "learn/module.html", module=module, version=version,
+        outline=course_outline(db.session, current_user.id, module.course),
+        acknowledgement=completed_by_acknowledgement(version),
+        seconds_left=seconds_left_to_read(visit, version, now),
+    )
+
+
+@bp.route("/courses/<course_slug>/<module_slug>/acknowledge", methods=["POST"])
+@login_required
+def acknowledge(course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
+    module = module_or_404(course_slug, module_slug)
+    here = url_for("learn.module", course_slug=course_slug, module_slug=module_slug)
+    if request.form.get("confirm") != "yes":
+        flash("Tick “I have read and understood” to confirm.", "error")
+        return redirect(here + "#acknowledge")
+    try:
+        acknowledge_module(db.session, current_actor(), current_user.id, module,
+                           request.form.get("version", type=int), clock.now())
+    except AcknowledgementError as error:
+        flash(str(error), "error")
+        return redirect(here + "#acknowledge")
+    db.session.commit()
+    flash(f"Recorded: you have read and understood “{module.current_version.title}”.", "success")
+    return redirect(next_step_url(module))
+
+
+def next_step_url(module: Module) -> str:
+    """After finishing a module: the next one not done, or the course page."""
+    outline = course_outline(db.session, current_user.id, module.course)
+    following = outline.progress.next_module
+    if following is not None and outline.assignment and outline.assignment.completed_on is None:
+        return url_for("learn.module", course_slug=module.course.slug, module_slug=following.slug)
+    return url_for("learn.course", slug=module.course.slug)
+
+

@@ -1,0 +1,93 @@
+"""Quiz pages: take a quiz, submit it once, see the result."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from trainer import clock
+from trainer.extensions import db
+from trainer.learning.attempts import (
+    StaleVersionError,
+    attempt_by_token,
+    find_attempt,
+    graded_questions,
+    open_attempt,
+    shown_questions,
+    submit_attempt,
+)
+from trainer.learning.outline import course_outline
+from trainer.learning.quiz import AnswerError, field_name
+from trainer.learning.reading import completed_by_acknowledgement
+from trainer.models import Module
+from trainer.web.access import login_required
+from trainer.web.context import current_actor
+from trainer.web.learn import bp
+from trainer.web.learn.courses import module_or_404
+
+
+def quiz_module_or_404(course_slug: str, module_slug: str) -> Module:
+    module = module_or_404(course_slug, module_slug)
+    if completed_by_acknowledgement(module.current_version):
+        abort(404)
+    return module
+
+
+@bp.route("/courses/<course_slug>/<module_slug>/quiz")
+@login_required
+def quiz(course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
+    module = quiz_module_or_404(course_slug, module_slug)
+    attempt = open_attempt(db.session, current_user.id, module.current_version, clock.now())
+    db.session.commit()
+    return render_quiz(module, attempt, {})
+
+
+def render_quiz(module, attempt, submitted, unanswered=(), status=200):  # type: ignore[no-untyped-def]
+    return render_template(
+        "learn/quiz.html", module=module, version=attempt.module_version, attempt=attempt,
+        questions=shown_questions(attempt), submitted=submitted, unanswered=set(unanswered),
+        field_name=field_name,
+    ), status
+
+
+@bp.route("/courses/<course_slug>/<module_slug>/quiz", methods=["POST"])
+@login_required
+def submit_quiz(course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
+    module = quiz_module_or_404(course_slug, module_slug)
+    attempt = attempt_by_token(db.session, current_user.id, request.form.get("token", ""))
+    if attempt is None or attempt.module_version.module_id != module.id:
+        abort(404)
+    submitted = {k: request.form.getlist(k) for k in request.form if k.startswith("q-")}
+    try:
+        outcome = submit_attempt(db.session, current_actor(), attempt,
+                                 request.form.get("version", type=int), submitted, clock.now())
+    except StaleVersionError as error:
+        flash(str(error), "error")
+        return redirect(url_for("learn.module", course_slug=course_slug, module_slug=module_slug))
+    except AnswerError as error:
+        flash(f"{error} Nothing was recorded; please answer the questions below.", "error")
+        return redirect(url_for("learn.quiz", course_slug=course_slug, module_slug=module_slug))
+    if outcome.unanswered:
+        count = len(outcome.unanswered)
+        flash(f"Please answer every question: {count} {'is' if count == 1 else 'are'} not answered yet.",
+              "error")
+        return render_quiz(module, attempt, submitted, outcome.unanswered, 422)
+    db.session.commit()
+    if outcome.already_submitted:
+        flash("These answers were already submitted; here is the result.", "info")
+    return redirect(url_for("learn.attempt_result", attempt_id=attempt.id))
+
+
+@bp.route("/me/attempts/<int:attempt_id>")
+@login_required
+def attempt_result(attempt_id: int):  # type: ignore[no-untyped-def]
+    attempt = find_attempt(db.session, current_user.id, attempt_id)
+    if attempt is None:
+        abort(404)
+    module = attempt.module_version.module
+    if attempt.submitted_at is None:
+        return redirect(url_for("learn.quiz", course_slug=module.course.slug, module_slug=module.slug))
+    return render_template(
+        "learn/result.html", attempt=attempt, module=module, version=attempt.module_version,
+        graded=graded_questions(attempt), outline=course_outline(db.session, current_user.id, module.course),
+    )

@@ -1,0 +1,33 @@
+"""The employee's records: transcript and certificate PDFs."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, render_template
+from flask_login import current_user
+
+from trainer.extensions import db
+from trainer.learning.certificate_pdf import certificate_facts, certificate_pdf, find_certificate
+from trainer.learning.transcript import transcript as build_transcript
+from trainer.web.access import login_required
+from trainer.web.learn import bp
+
+
+@bp.route("/me/transcript")
+@login_required
+def transcript():  # type: ignore[no-untyped-def]
+    return render_template("learn/transcript.html", records=build_transcript(db.session, current_user.id))
+
+
+@bp.route("/me/certificates/<int:certificate_id>.pdf")
+@login_required
+def certificate(certificate_id: int):  # type: ignore[no-untyped-def]
+    found = find_certificate(db.session, current_user.id, certificate_id)
+    if found is None:
+        abort(404)
+    facts = certificate_facts(db.session, found, current_app.config["ORGANISATION_NAME"],
+                              current_app.config["BASE_URL"])
+    filename = f"certificate-{found.course.slug}-{found.completed_on.isoformat()}.pdf"
+    return Response(certificate_pdf(facts), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, no-store",
+    })
