@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("learn", __name__)
 
-from trainer.web.learn import views  # noqa: E402, F401  (registers the routes)
+from trainer.web.learn import notifications, views  # noqa: E402, F401  (registers the routes)
