@@ -77,11 +77,11 @@ def sign_in(base: str, email: str, password: str) -> str:
     """Sign in through the real form; returns the Cookie header value for wrk."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(base + "/login", timeout=10) as response:  # noqa: S310
+    with opener.open(base + "/login", timeout=10) as response:
         page = response.read().decode()
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
-    with opener.open(base + "/login", data=data.encode(), timeout=10) as response:  # noqa: S310
+    with opener.open(base + "/login", data=data.encode(), timeout=10) as response:
         if "/login" in response.geturl():
             raise RuntimeError(f"could not sign in as {email}")
     return "; ".join(f"{c.name}={c.value}" for c in jar)
@@ -93,7 +93,7 @@ def wrk(url: str, *, cookie: str | None = None, seconds: int = 10, connections: 
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run(command + [url], capture_output=True, text=True, check=True,
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True,
                             timeout=seconds + 60).stdout
     rate = float(_RATE.search(output).group(1))
     errors = int(_NON_2XX.search(output).group(1)) if _NON_2XX.search(output) else 0

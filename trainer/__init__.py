@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = os.path.abspath(instance_path) if instance_path else None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     apply_config(app.config, app.instance_path, config)
+    _check_reminder_settings(app)
     _init_logging(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -35,6 +36,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
     return app
+
+
+def _check_reminder_settings(app: Flask) -> None:
+    """Unusable reminder or mail settings stop start-up with a ConfigError naming them."""
+    from trainer.notify.settings import ReminderSettings
+
+    ReminderSettings.from_config(app.config)
 
 
 def _init_logging(app: Flask) -> None:

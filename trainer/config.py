@@ -50,6 +50,13 @@ DEFAULTS: dict[str, Any] = {
     "REMIND_OVERDUE_EVERY_DAYS": 7,
     "ESCALATE_AFTER_DAYS": 14,
     "MAIL_MAX_ATTEMPTS": 5,
+    # First retry after this many minutes; each further attempt waits twice as long.
+    "MAIL_RETRY_MINUTES": 30,
+    # A claim older than this is from a crashed run: its messages are released.
+    "MAIL_CLAIM_TIMEOUT_MINUTES": 30,
+    # Weekly digests go out on this weekday, from this hour (UTC).
+    "DIGEST_WEEKDAY": "monday",
+    "DIGEST_HOUR": 6,
     # SMTP delivery. No host: messages are written to the log and marked sent.
     "SMTP_HOST": None,
     "SMTP_PORT": 25,
@@ -57,6 +64,8 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_USER": None,
     "SMTP_PASSWORD": None,
     "SMTP_TIMEOUT": 30,
+    # PEM file of a private CA that signed the SMTP server's certificate (None: system CAs).
+    "SMTP_CA_FILE": None,
     "MAIL_FROM": "trainer@localhost",
     # Retention (days): pseudonymise leavers after this; truncate audit IPs after this.
     "RETENTION_DAYS": 730,

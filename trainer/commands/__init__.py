@@ -4,6 +4,7 @@ from trainer.commands.assignments import assignments_group
 from trainer.commands.audit import audit_group
 from trainer.commands.courses import courses_group
 from trainer.commands.demo import demo_command
+from trainer.commands.reminders import reminders_group
 from trainer.commands.retention import retention_group
 from trainer.commands.serve import serve_command
 from trainer.commands.users import users_group
@@ -13,6 +14,7 @@ COMMANDS = [
     courses_group,
     assignments_group,
     demo_command,
+    reminders_group,
     retention_group,
     audit_group,
     serve_command,

@@ -9,6 +9,8 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 
 from trainer import clock
+from trainer.extensions import db
+from trainer.notify.inbox import unread_count
 
 # (endpoint, label, roles) -- the header shows the entries the user's roles allow.
 NAVIGATION = [
@@ -31,7 +33,15 @@ def template_globals() -> dict[str, Any]:
         "navigation": navigation_for_current_user(),
         "organisation_name": current_app.config["ORGANISATION_NAME"],
         "today": clock.today(),
+        "unread_notices": unread_notices_for_current_user(),
     }
+
+
+def unread_notices_for_current_user() -> int | None:
+    """The header badge: one indexed COUNT per page (None: no badge at all)."""
+    if not current_user.is_authenticated or "learn.notifications" not in current_app.view_functions:
+        return None
+    return unread_count(db.session, current_user.id)
 
 
 def navigation_for_current_user() -> list[dict[str, Any]]:

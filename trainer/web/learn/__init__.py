@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("learn", __name__)
 
-from trainer.web.learn import courses, my_data, quizzes, records, views  # noqa: E402, F401  (registers the routes)
+from trainer.web.learn import (  # noqa: E402, F401  (registers the routes)
+    courses,
+    my_data,
+    notifications,
+    quizzes,
+    records,
+    views,
+)

@@ -1,0 +1,195 @@
+"""Delivering the outbox: claim, re-check, send one digest per recipient, mark.
+
+Protocol (safe when several runs overlap, on SQLite and PostgreSQL alike):
+1. Release claims older than MAIL_CLAIM_TIMEOUT_MINUTES (a run that crashed mid-way).
+2. For each batch of recipients with due rows: claim the rows with a conditional UPDATE
+   (`claimed_by IS NULL AND sent_at IS NULL`), COMMIT, and re-select the rows this run got.
+   A concurrent run's UPDATE matches none of them, so no row is ever sent by two runs.
+3. Rows that no longer need sending (completed, closed, deactivated, retired, acknowledged)
+   are marked skipped: sent_at set, last_error "skipped: <why>", read_at set.
+4. Each recipient's remaining rows become one e-mail. After the server accepts it the rows
+   are marked sent and committed at once; a refusal keeps the error on the rows, counts an
+   attempt and schedules a retry (or marks them failed after MAIL_MAX_ATTEMPTS); when the
+   server cannot be reached at all, the batch's rows get the error and the run stops.
+
+Unlike other domain functions this one commits: the claim must be visible to other runs
+before sending, and "sent" must be durable as soon as the server has the message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import email.errors
+from collections.abc import Iterator
+from itertools import groupby
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from trainer import clock
+from trainer.models import Notification
+from trainer.notify.compose import compose
+from trainer.notify.digest import Digest, build_digests
+from trainer.notify.items import Item, load_items
+from trainer.notify.mailer import DeliveryError, Mailer
+from trainer.notify.planning import REMINDER_KINDS
+from trainer.notify.schedule import retry_at
+from trainer.notify.settings import ReminderSettings
+
+RECIPIENTS_PER_BATCH = 50
+MAX_ERROR_LENGTH = 1000
+
+
+@dataclasses.dataclass
+class DeliveryResult:
+    sent: int = 0  # outbox rows delivered
+    emails: int = 0  # e-mails the server accepted (one per recipient and batch)
+    skipped: int = 0  # rows that no longer needed sending
+    retrying: int = 0  # rows refused this run, to be retried later
+    failed: int = 0  # rows given up on (MAIL_MAX_ATTEMPTS reached): shown to admins
+    released: int = 0  # stale claims of a crashed run released
+    stopped: str | None = None  # why delivery stopped early (server unreachable)
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.sent or self.skipped or self.retrying or self.failed or self.released)
+
+
+def due_condition(now: dt.datetime) -> ColumnElement[bool]:
+    """Rows that may be claimed now: unsent, unclaimed, not waiting for a slot or a retry."""
+    n = Notification
+    return and_(
+        n.sent_at.is_(None), n.failed_at.is_(None), n.claimed_by.is_(None),
+        n.channel == "email", n.kind.in_(REMINDER_KINDS),
+        or_(n.send_after.is_(None), n.send_after <= now),
+        or_(n.next_attempt_at.is_(None), n.next_attempt_at <= now),
+    )
+
+
+def count_due(session: Session, now: dt.datetime) -> tuple[int, int]:
+    """(rows, recipients) that a delivery run would take now."""
+    rows, recipients = session.execute(
+        select(func.count(), func.count(Notification.user_id.distinct())).where(due_condition(now))
+    ).one()
+    return rows, recipients
+
+
+def deliver_due(
+    session: Session, mailer: Mailer, settings: ReminderSettings, *, worker: str
+) -> DeliveryResult:
+    """Send every due reminder once, one e-mail per recipient and batch; commits as it goes."""
+    result = DeliveryResult(released=release_stale_claims(session, settings))
+    session.commit()
+    for ids in _batches(session):
+        rows = _claim(session, worker, ids)
+        if rows and not _deliver_batch(session, mailer, settings, worker, rows, result):
+            break
+    return result
+
+
+def release_stale_claims(session: Session, settings: ReminderSettings) -> int:
+    """Unclaim rows a crashed run claimed but never marked; they go out with the next run."""
+    cutoff = clock.now() - dt.timedelta(minutes=settings.claim_timeout_minutes)
+    n = Notification
+    return _update(session, and_(n.claimed_by.is_not(None), n.sent_at.is_(None),
+                                 n.failed_at.is_(None), n.claimed_at < cutoff),
+                   claimed_by=None, claimed_at=None)
+
+
+def _batches(session: Session) -> Iterator[list[int]]:
+    """Ids of due rows, RECIPIENTS_PER_BATCH recipients at a time (read once, up front)."""
+    due = session.execute(
+        select(Notification.user_id, Notification.id).where(due_condition(clock.now()))
+        .order_by(Notification.user_id, Notification.id)
+    ).all()
+    by_recipient = [[id_ for _, id_ in group] for _, group in groupby(due, key=lambda row: row[0])]
+    for start in range(0, len(by_recipient), RECIPIENTS_PER_BATCH):
+        yield [id_ for ids in by_recipient[start:start + RECIPIENTS_PER_BATCH] for id_ in ids]
+
+
+def _claim(session: Session, worker: str, ids: list[int]) -> list[Notification]:
+    """Claim what is still unclaimed, commit, and return the rows this run got."""
+    n = Notification
+    _update(session, and_(n.id.in_(ids), n.claimed_by.is_(None), n.sent_at.is_(None),
+                          n.failed_at.is_(None)),
+            claimed_by=worker, claimed_at=clock.now())
+    session.commit()
+    return list(session.scalars(
+        select(n).where(n.id.in_(ids), n.claimed_by == worker, n.sent_at.is_(None),
+                        n.failed_at.is_(None))
+        .order_by(n.user_id, n.id)
+    ))
+
+
+def _deliver_batch(session: Session, mailer: Mailer, settings: ReminderSettings, worker: str,
+                   rows: list[Notification], result: DeliveryResult) -> bool:
+    """Send this batch's digests; False when the server is unreachable (stop the run)."""
+    today = clock.today()
+    attempts = {row.id: row.attempts for row in rows}
+    items = load_items(session, rows, today)
+    result.skipped += _mark_skipped(session, worker, [i for i in items if i.skip])
+    digests = build_digests(session, [i for i in items if not i.skip])
+    session.commit()  # items and digests are plain data: the ORM rows may expire now
+    for index, digest in enumerate(digests):
+        try:
+            mailer.send(_message(digest, settings, today))
+        except DeliveryError as error:
+            undelivered = digests[index:] if error.connection else [digest]
+            for failed in undelivered:
+                _mark_failed(session, settings, worker, failed, attempts, error.reason, result)
+            session.commit()
+            if error.connection:
+                result.stopped = error.reason
+                return False
+            continue
+        _update(session, _mine(worker, digest.notification_ids), sent_at=clock.now(),
+                attempts=Notification.attempts + 1, last_error=None, next_attempt_at=None)
+        session.commit()
+        result.sent += len(digest.notification_ids)
+        result.emails += 1
+    return True
+
+
+def _message(digest: Digest, settings: ReminderSettings, today: dt.date) -> Any:
+    try:
+        return compose(digest, settings, today)
+    except (ValueError, email.errors.MessageError) as error:  # e.g. an unusable address
+        raise DeliveryError(f"could not build the e-mail: {error}", connection=False) from error
+
+
+def _mark_skipped(session: Session, worker: str, items: list[Item]) -> int:
+    now = clock.now()
+    for reason, group in groupby(sorted(items, key=lambda i: i.skip or ""), key=lambda i: i.skip):
+        _update(session, _mine(worker, [i.id for i in group]), sent_at=now, last_error=reason,
+                read_at=func.coalesce(Notification.read_at, now))
+    return len(items)
+
+
+def _mark_failed(session: Session, settings: ReminderSettings, worker: str, digest: Digest,
+                 attempts: dict[int, int], reason: str, result: DeliveryResult) -> None:
+    """Keep the error, count the attempt, release the claim; retry later or give up."""
+    now = clock.now()
+    for id_ in digest.notification_ids:
+        tries = attempts[id_] + 1
+        values: dict[str, Any] = {"attempts": tries, "last_error": reason[:MAX_ERROR_LENGTH],
+                                  "claimed_by": None, "claimed_at": None}
+        if tries >= settings.max_attempts:
+            values["failed_at"] = now
+            result.failed += 1
+        else:
+            values["next_attempt_at"] = retry_at(now, tries, settings.retry_minutes)
+            result.retrying += 1
+        _update(session, _mine(worker, [id_]), **values)
+
+
+def _mine(worker: str, ids: list[int]) -> ColumnElement[bool]:
+    return and_(Notification.id.in_(ids), Notification.claimed_by == worker)
+
+
+def _update(session: Session, where: ColumnElement[bool], **values: Any) -> int:
+    statement = update(Notification).where(where).values(**values)
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    return result.rowcount or 0  # type: ignore[attr-defined]

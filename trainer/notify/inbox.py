@@ -1,0 +1,89 @@
+"""In-app notices: the same outbox rows, listed for their recipient and marked read.
+
+A notice is visible from the moment it is planned (weekly-digest readers see it before the
+e-mail). Rows delivery skipped (the training was done meanwhile) are hidden and were marked
+read when skipped, so the unread count is one indexed COUNT on (user_id, read_at).
+Marking read is not audited: it changes nobody's obligations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from sqlalchemy import and_, func, not_, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from trainer import clock
+from trainer.models import Notification
+from trainer.notify.items import SKIPPED, load_items
+from trainer.notify.planning import REMINDER_KINDS
+from trainer.notify.wording import headline
+from trainer.reports.pagination import Page, paginate
+
+PER_PAGE = 20
+
+
+@dataclasses.dataclass(frozen=True)
+class Notice:
+    id: int
+    headline: str
+    path: str | None  # None: nothing to do on a page (an escalation about someone else)
+    next_title: str | None
+    created_at: dt.datetime
+    read: bool
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    """Unread notices of one person: the header badge (one indexed COUNT)."""
+    return session.scalar(
+        select(func.count()).select_from(Notification).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None),
+            Notification.kind.in_(REMINDER_KINDS))
+    ) or 0
+
+
+def list_notices(session: Session, user_id: int, page: int = 1) -> Page[Notice]:
+    """A page of the person's notices, newest first, each worded as of the day it was made."""
+    query = (select(Notification).where(_visible(user_id))
+             .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    rows = paginate(session, query, page, PER_PAGE)
+    items = load_items(session, rows.items, clock.today())
+    notices = [
+        Notice(row.id, headline(item, item.created_on), item.path, item.next_title,
+               row.created_at, row.read_at is not None)
+        for row, item in zip(rows.items, items, strict=True)
+    ]
+    return dataclasses.replace(rows, items=notices)  # type: ignore[arg-type]
+
+
+def mark_read(session: Session, user_id: int, notification_id: int) -> bool:
+    """Mark one of the person's notices read; False when they have no such notice."""
+    row = session.scalar(select(Notification).where(
+        Notification.id == notification_id, _visible(user_id)))
+    if row is None:
+        return False
+    if row.read_at is None:
+        row.read_at = clock.now()
+        session.flush()
+    return True
+
+
+def mark_all_read(session: Session, user_id: int) -> int:
+    """Mark every unread notice of the person read; returns how many."""
+    result = session.execute(
+        update(Notification)
+        .where(_visible(user_id), Notification.read_at.is_(None))
+        .values(read_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+def _visible(user_id: int) -> ColumnElement[bool]:
+    return and_(
+        Notification.user_id == user_id,
+        Notification.kind.in_(REMINDER_KINDS),
+        or_(Notification.last_error.is_(None), not_(Notification.last_error.startswith(SKIPPED))),
+    )

@@ -1,0 +1,77 @@
+"""One reminder run, as cron starts it: plan what is due, then deliver it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import secrets
+import socket
+
+from sqlalchemy.orm import Session
+
+from trainer import audit, clock
+from trainer.audit import Actor
+from trainer.notify.delivery import DeliveryResult, count_due, deliver_due
+from trainer.notify.mailer import open_mailer
+from trainer.notify.planning import PlanResult, plan_reminders
+from trainer.notify.settings import ReminderSettings
+
+
+@dataclasses.dataclass(frozen=True)
+class RunSummary:
+    day: dt.date
+    planned: PlanResult
+    delivery: DeliveryResult
+    dry_run: bool = False
+    due: tuple[int, int] = (0, 0)  # dry run: (rows, recipients) that would be sent
+
+    @property
+    def ok(self) -> bool:
+        """Nothing was refused or left undelivered because of an error."""
+        return not (self.delivery.failed or self.delivery.retrying)
+
+    def text(self) -> str:
+        day = self.day.isoformat()
+        if self.dry_run:
+            rows, recipients = self.due
+            return (f"Dry run for {day}: {self.planned.total} reminders would be planned; "
+                    f"{rows} would be sent in {_emails(recipients)}. Nothing was saved or sent.")
+        d = self.delivery
+        lines = [f"Reminders for {day}: {self.planned.total} planned, {d.sent} sent in "
+                 f"{_emails(d.emails)}, {d.skipped} skipped, {d.failed} failed, {d.retrying} to retry."]
+        if d.released:
+            lines.append(f"Released {d.released} reminders claimed by a run that did not finish.")
+        if d.stopped:
+            lines.append(f"Delivery stopped: the mail server could not be used ({d.stopped}).")
+        return "\n".join(lines)
+
+
+def send_reminders(
+    session: Session, settings: ReminderSettings, today: dt.date, *,
+    dry_run: bool = False, actor: Actor | None = None, worker: str | None = None,
+) -> RunSummary:
+    """Plan and deliver (commits); a dry run plans, counts and rolls everything back."""
+    actor = actor or Actor.system()
+    planned = plan_reminders(session, today, settings, actor=actor)
+    if dry_run:
+        due = count_due(session, clock.now())
+        session.rollback()
+        return RunSummary(today, planned, DeliveryResult(), dry_run=True, due=due)
+    session.commit()
+    with open_mailer(settings.smtp) as mailer:
+        delivery = deliver_due(session, mailer, settings, worker=worker or worker_id())
+    if delivery.anything:
+        audit.record(session, actor, "reminders.delivered", on=today.isoformat(),
+                     **dataclasses.asdict(delivery))
+        session.commit()
+    return RunSummary(today, planned, delivery)
+
+
+def worker_id() -> str:
+    """Names this run in claimed_by: host, process and a random part (unique per run)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def _emails(count: int) -> str:
+    return "1 e-mail" if count == 1 else f"{count} e-mails"

@@ -1,0 +1,117 @@
+"""Reminder and mail settings, read once from the app config into plain values."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from trainer.config import ConfigError
+
+SECURITY_MODES = ("none", "starttls", "tls")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclasses.dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 25
+    security: str = "none"  # none | starttls | tls (implicit TLS)
+    user: str | None = None
+    password: str | None = None
+    timeout: float = 30
+    ca_file: str | None = None  # a private CA for the relay's certificate; None: system CAs
+
+
+@dataclasses.dataclass(frozen=True)
+class ReminderSettings:
+    """Everything planning and delivery need to know; see README's configuration table."""
+
+    due_soon_days: tuple[int, ...] = (14, 3)  # descending
+    overdue_every_days: int = 7
+    escalate_after_days: int = 14
+    max_attempts: int = 5
+    retry_minutes: int = 30
+    claim_timeout_minutes: int = 30
+    digest_weekday: int = 0  # Monday
+    digest_hour: int = 6  # UTC
+    base_url: str = "http://127.0.0.1:5000"
+    mail_from: str = "trainer@localhost"
+    organisation_name: str = "Trainer"
+    smtp: SmtpSettings | None = None  # None: e-mails are written to the log
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> ReminderSettings:
+        """Parse and check the TRAINER_* settings; ConfigError names the one that is wrong."""
+        return cls(
+            due_soon_days=_day_list(config["REMIND_DUE_SOON_DAYS"]),
+            overdue_every_days=_positive(config, "REMIND_OVERDUE_EVERY_DAYS"),
+            escalate_after_days=_positive(config, "ESCALATE_AFTER_DAYS"),
+            max_attempts=_positive(config, "MAIL_MAX_ATTEMPTS"),
+            retry_minutes=_positive(config, "MAIL_RETRY_MINUTES"),
+            claim_timeout_minutes=_positive(config, "MAIL_CLAIM_TIMEOUT_MINUTES"),
+            digest_weekday=_weekday(config["DIGEST_WEEKDAY"]),
+            digest_hour=_hour(config["DIGEST_HOUR"]),
+            base_url=str(config["BASE_URL"]).rstrip("/"),
+            mail_from=str(config["MAIL_FROM"]),
+            organisation_name=str(config["ORGANISATION_NAME"]),
+            smtp=_smtp(config),
+        )
+
+
+def _smtp(config: Mapping[str, Any]) -> SmtpSettings | None:
+    if not config.get("SMTP_HOST"):
+        return None
+    security = str(config["SMTP_SECURITY"]).lower()
+    if security not in SECURITY_MODES:
+        raise ConfigError(f"TRAINER_SMTP_SECURITY must be one of {', '.join(SECURITY_MODES)}, "
+                          f"not {security!r}")
+    return SmtpSettings(
+        host=str(config["SMTP_HOST"]),
+        port=_positive(config, "SMTP_PORT"),
+        security=security,
+        user=str(config["SMTP_USER"]) if config.get("SMTP_USER") else None,
+        password=str(config["SMTP_PASSWORD"]) if config.get("SMTP_PASSWORD") is not None else None,
+        timeout=float(_positive(config, "SMTP_TIMEOUT")),
+        ca_file=str(config["SMTP_CA_FILE"]) if config.get("SMTP_CA_FILE") else None,
+    )
+
+
+def _day_list(value: Any) -> tuple[int, ...]:
+    """"14,3" (or 14, or [14, 3]) -> (14, 3): distinct positive days, largest first."""
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    try:
+        days = {int(str(item).strip()) for item in items if str(item).strip()}
+    except ValueError:
+        days = {0}
+    if not days or min(days) < 1:
+        raise ConfigError(f"TRAINER_REMIND_DUE_SOON_DAYS must list whole days before the due "
+                          f"date, e.g. 14,3 (got {value!r})")
+    return tuple(sorted(days, reverse=True))
+
+
+def _positive(config: Mapping[str, Any], name: str) -> int:
+    try:
+        number = int(config[name])
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise ConfigError(f"TRAINER_{name} must be a whole number of at least 1 (got {config[name]!r})")
+    return number
+
+
+def _weekday(value: Any) -> int:
+    name = str(value).strip().lower()
+    if name not in WEEKDAYS:
+        raise ConfigError(f"TRAINER_DIGEST_WEEKDAY must be a weekday name such as monday (got {value!r})")
+    return WEEKDAYS.index(name)
+
+
+def _hour(value: Any) -> int:
+    try:
+        hour = int(value)
+    except (TypeError, ValueError):
+        hour = -1
+    if not 0 <= hour <= 23:
+        raise ConfigError(f"TRAINER_DIGEST_HOUR must be an hour from 0 to 23 (got {value!r})")
+    return hour

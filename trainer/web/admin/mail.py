@@ -1,0 +1,38 @@
+"""Administrators: e-mails that could not be delivered, and sending them again."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from trainer.extensions import db
+from trainer.notify.outbox import failed_deliveries, retry_all_failed, retry_delivery, retrying_count
+from trainer.web.access import roles_required
+from trainer.web.admin import bp
+from trainer.web.context import current_actor
+
+
+@bp.route("/mail")
+@roles_required("admin")
+def mail_failures():  # type: ignore[no-untyped-def]
+    failures = failed_deliveries(db.session, request.args.get("page", 1, type=int))
+    return render_template("admin/mail.html", failures=failures, retrying=retrying_count(db.session))
+
+
+@bp.route("/mail/<int:notification_id>/retry", methods=["POST"])
+@roles_required("admin")
+def retry_mail(notification_id: int):  # type: ignore[no-untyped-def]
+    if not retry_delivery(db.session, current_actor(), notification_id):
+        abort(404)
+    db.session.commit()
+    flash("The e-mail will be sent again with the next reminder run.", "success")
+    return redirect(url_for("admin.mail_failures"))
+
+
+@bp.route("/mail/retry-all", methods=["POST"])
+@roles_required("admin")
+def retry_all_mail():  # type: ignore[no-untyped-def]
+    count = retry_all_failed(db.session, current_actor())
+    db.session.commit()
+    flash(f"{count} e-mail{'s' if count != 1 else ''} will be sent again with the next reminder run.",
+          "success")
+    return redirect(url_for("admin.mail_failures"))
