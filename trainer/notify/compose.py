@@ -29,7 +29,7 @@ class Line:
 
 
 @cache
-def _environment() -> Environment:
+def template_environment() -> Environment:
     # HTML templates are autoescaped: course titles and names are data, never markup.
     return Environment(
         loader=PackageLoader("trainer.notify", "templates"),
@@ -54,7 +54,7 @@ def compose(digest: Digest, settings: ReminderSettings, today: dt.date) -> Email
         "preferences_url": absolute(settings.base_url, NOTIFICATIONS_PATH),
         "weekly": digest.weekly,
     }
-    environment = _environment()
+    environment = template_environment()
     message = EmailMessage()
     message["Subject"] = subject_line(digest.own, digest.team, today)
     message["From"] = Address(f"{settings.organisation_name} training", addr_spec=settings.mail_from)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from trainer.web.auth import views  # noqa: E402, F401  (registers the routes)
+from trainer.web.auth import passwords, views  # noqa: E402, F401  (registers the routes)

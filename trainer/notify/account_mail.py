@@ -1,0 +1,46 @@
+"""E-mails about someone's account, sent at once (not through the reminder outbox).
+
+A password-reset link is a secret: it is put in the e-mail and nowhere else, so it cannot
+wait in the outbox table for a retry. If the mail server is down the person is told nothing
+different (that would reveal the account) and can ask again; the failure is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from trainer import clock
+from trainer.notify.compose import template_environment
+from trainer.notify.mailer import DeliveryError, open_mailer
+from trainer.notify.settings import ReminderSettings
+
+log = logging.getLogger(__name__)
+
+
+def password_reset_message(settings: ReminderSettings, *, name: str, email: str, link: str) -> EmailMessage:
+    context = {"name": name, "organisation": settings.organisation_name, "link": link}
+    environment = template_environment()
+    message = EmailMessage()
+    message["Subject"] = f"Reset your {settings.organisation_name} training password"
+    message["From"] = Address(f"{settings.organisation_name} training", addr_spec=settings.mail_from)
+    message["To"] = Address(name, addr_spec=email)
+    message["Date"] = format_datetime(clock.now())
+    message["Message-ID"] = make_msgid("account", domain=settings.mail_from.rpartition("@")[2] or None)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(environment.get_template("password_reset.txt").render(context))
+    message.add_alternative(environment.get_template("password_reset.html").render(context), subtype="html")
+    return message
+
+
+def send_now(settings: ReminderSettings, message: EmailMessage) -> bool:
+    """Send one message straight away; False (and a log line) if the server refused it."""
+    try:
+        with open_mailer(settings.smtp) as mailer:
+            mailer.send(message)
+    except DeliveryError as error:
+        log.error("account e-mail to %s not sent: %s", message["To"], error.reason)
+        return False
+    return True

@@ -1,0 +1,87 @@
+"""Password reset by e-mailed, single-use links that expire after an hour.
+
+Only a hash of the token is stored, so the link cannot be rebuilt from the database; a
+new request replaces any earlier unused link. Whether an address has an account is never
+revealed to the person asking.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from trainer import audit, clock
+from trainer.audit import Actor
+from trainer.models import PasswordResetToken, User
+from trainer.people.accounts import AccountError, find_by_email, set_password
+from trainer.security import hash_token, new_token
+
+VALID_FOR = dt.timedelta(hours=1)
+
+
+class ResetLinkError(ValueError):
+    """The link is unknown, used or expired; the message says what to do."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ResetRequest:
+    """What to e-mail: to whom, and the secret for the link (never stored)."""
+
+    user_id: int
+    email: str
+    name: str
+    token: str
+
+
+def request_reset(session: Session, actor: Actor, email: str) -> ResetRequest | None:
+    """A new reset link for an active account with this address, else None (say nothing)."""
+    user = find_by_email(session, email)
+    if user is None or not user.active:
+        return None
+    now = clock.now()
+    session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    token = new_token()
+    session.add(PasswordResetToken(user_id=user.id, token_hash=hash_token(token), created_at=now,
+                                   expires_at=now + VALID_FOR))
+    session.flush()
+    audit.record(session, actor, "user.password_reset_requested", user)
+    return ResetRequest(user.id, user.email, user.name, token)
+
+
+def user_for_token(session: Session, token: str) -> User:
+    """The account a still-valid link belongs to; ResetLinkError otherwise."""
+    row = _token_row(session, token)
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise ResetLinkError("This link is no longer valid. Ask for a new one.")
+    return user
+
+
+def reset_password(session: Session, actor: Actor, token: str, password: str) -> User:
+    """Set the new password, use up the link and end every session of the account."""
+    row = _token_row(session, token)
+    user = user_for_token(session, token)
+    try:
+        set_password(session, actor, user, password)
+    except AccountError:
+        raise  # the link stays valid so the person can try a better password
+    row.used_at = clock.now()
+    session.flush()
+    return user
+
+
+def _token_row(session: Session, token: str) -> PasswordResetToken:
+    row = session.scalar(select(PasswordResetToken).where(
+        PasswordResetToken.token_hash == hash_token(token)))
+    if row is None or row.used_at is not None:
+        raise ResetLinkError("This link has already been used or is not valid. Ask for a new one.")
+    if clock.now() > row.expires_at:
+        raise ResetLinkError("This link has expired (links work for an hour). Ask for a new one.")
+    return row

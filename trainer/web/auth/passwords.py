@@ -1,0 +1,94 @@
+"""Forgotten passwords (e-mailed links) and changing one's password."""
+
+from __future__ import annotations
+
+from flask import after_this_request, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_user
+
+from trainer.extensions import db, limiter
+from trainer.notify.account_mail import password_reset_message, send_now
+from trainer.notify.links import absolute
+from trainer.notify.settings import ReminderSettings
+from trainer.people.accounts import AccountError, set_password
+from trainer.people.password_reset import ResetLinkError, request_reset, reset_password, user_for_token
+from trainer.security import verify_password
+from trainer.web.access import login_required, public
+from trainer.web.auth import bp
+from trainer.web.auth.forms import ChangePasswordForm, ForgotPasswordForm, NewPasswordForm
+from trainer.web.context import current_actor
+from trainer.web.ratelimits import account_key
+
+SENT = ("If an account exists for that address, we have sent it a link to choose a new "
+        "password. The link works for an hour.")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], scope="reset-ip")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=account_key, scope="reset-account")
+def forgot_password():  # type: ignore[no-untyped-def]
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        reset = request_reset(db.session, current_actor(), form.email.data or "")
+        db.session.commit()
+        if reset is not None:
+            _send_after_response(reset.name, reset.email, reset.token)
+        flash(SENT, "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+def _send_after_response(name: str, email: str, token: str) -> None:
+    """E-mail once the response has gone, so its timing does not tell whether the account exists."""
+    settings = ReminderSettings.from_config(current_app.config)
+    link = absolute(settings.base_url, url_for("auth.reset_password", token=token))
+    message = password_reset_message(settings, name=name, email=email, link=link)
+
+    @after_this_request
+    def send_later(response):  # type: ignore[no-untyped-def]
+        response.call_on_close(lambda: send_now(settings, message))
+        return response
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"], endpoint="reset_password")
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], scope="reset-ip")
+def reset_password_page(token: str):  # type: ignore[no-untyped-def]
+    try:
+        user = user_for_token(db.session, token)
+    except ResetLinkError as error:
+        return render_template("auth/reset_invalid.html", message=str(error)), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(db.session, current_actor(), token, form.password.data or "")
+        except AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Your password is changed and you were signed out everywhere. Sign in with it now.",
+                  "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, user=user)
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+@login_required
+def change_password():  # type: ignore[no-untyped-def]
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not verify_password(user.password_hash, form.current.data or ""):
+            form.current.errors.append("That is not your current password.")
+        else:
+            try:
+                set_password(db.session, current_actor(), user, form.password.data or "")
+            except AccountError as error:
+                form.password.errors.append(str(error))
+            else:
+                db.session.commit()
+                login_user(user)  # this session continues; every other one has ended
+                flash("Password changed. You were signed out on every other device.", "success")
+                return redirect(url_for("learn.dashboard"))
+    return render_template("auth/change_password.html", form=form)
