@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from trainer.web import errors, headers, ops, session
+from trainer.web import errors, headers, hygiene, ops, session
 
 
 def init_web(app: Flask) -> None:
@@ -17,6 +17,7 @@ def init_web(app: Flask) -> None:
     for blueprint in (auth_bp, learn_bp, hr_bp, admin_bp, public_bp):
         app.register_blueprint(blueprint)
     ops.init_ops(app)
+    hygiene.init_hygiene(app)
     session.init_sessions(app)
     errors.init_errors(app)
     headers.init_headers(app)

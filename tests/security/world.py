@@ -1,0 +1,126 @@
+"""A small organisation with one of everything, for walking every route as every role.
+
+Employee A owns things (an attempt, a certificate, a notice, a calendar link, an update to
+acknowledge); employee B owns nothing of A's; HR is limited to A's department; the admin
+sees everything. `URLS` names, for every endpoint, a URL that exercises it: a route added
+without an entry here fails the route tests until someone decides what it should show.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import insert
+
+from tests.compliance.helpers import complete_course, require, sync
+from tests.factories import make_course, make_user
+from trainer import clock
+from trainer.audit import Actor
+from trainer.compliance.regulation_updates import publish_update
+from trainer.models import Certificate, Notification, QuizAttempt, RegulationUpdate, User, hr_scope
+from trainer.security import hash_token
+
+CALENDAR_SECRET = "calendar-secret-of-employee-a"
+
+
+@dataclasses.dataclass
+class World:
+    a: User
+    b: User
+    hr: User
+    admin: User
+    course_slug: str
+    lesson_slug: str
+    policy_slug: str
+    requirement_id: int
+    attempt_id: int
+    certificate_id: int
+    certificate_code: str
+    notification_id: int
+    failed_mail_id: int
+    update_id: int
+
+
+def build_world(session) -> World:
+    today = clock.today()
+    a = make_user(session, email="a@example.com", name="Employee A", department="Sales")
+    b = make_user(session, email="b@example.com", name="Employee B", department="Support")
+    hr = make_user(session, email="hr@example.com", name="HR Sales", department="People", roles=("hr",))
+    admin = make_user(session, email="admin@example.com", name="The Admin", department="IT",
+                      roles=("admin",))
+    session.execute(insert(hr_scope).values(user_id=hr.id, department_id=a.department_id))
+    course = make_course(session, modules=2, kinds=("lesson", "policy"))
+    requirement = require(session, course)
+    sync(session, today - dt.timedelta(days=10))
+    complete_course(session, a, course, today - dt.timedelta(days=5))
+    lesson = course.active_modules[0]
+    attempt = QuizAttempt(user_id=a.id, module_version_id=lesson.current_version_id, token="tok-a",
+                          seed=1, question_ids=["q1"], answers={"q1": ["q1c1"]}, score=100, passed=True,
+                          started_at=clock.now(), submitted_at=clock.now())
+    session.add(attempt)
+    update = RegulationUpdate(title="New rule", regulation="GDPR Art. 33", summary="Read this.",
+                              summary_html="<p>Read this.</p>", effective_on=today, action="acknowledge",
+                              due_days=14, modules=[lesson])
+    session.add(update)
+    session.flush()
+    publish_update(session, Actor.cli(), update, today)
+    notice = _notification(a, "assigned", "world:a:assigned")
+    failed = _notification(b, "due_soon", "world:b:failed", failed_at=clock.now(), last_error="550 no")
+    session.add_all([notice, failed])
+    a.calendar_token_hash = hash_token(CALENDAR_SECRET)
+    session.flush()
+    certificate = session.query(Certificate).filter_by(user_id=a.id).one()
+    session.commit()
+    return World(a, b, hr, admin, course.slug, lesson.slug, course.active_modules[1].slug,
+                 requirement.id, attempt.id, certificate.id, certificate.code, notice.id, failed.id,
+                 update.id)
+
+
+def _notification(user: User, kind: str, key: str, **extra) -> Notification:
+    return Notification(user_id=user.id, kind=kind, dedupe_key=key, channel="email",
+                        created_at=clock.now(), attempts=1 if extra else 0,
+                        sent_at=None if extra else clock.now(), **extra)
+
+
+# endpoint -> URL exercising it, given the world. Methods come from the route itself.
+URLS: dict[str, Callable[[World], str]] = {
+    "admin.edit_requirement": lambda w: f"/admin/requirements/{w.requirement_id}",
+    "admin.index": lambda w: "/admin/",
+    "admin.mail_failures": lambda w: "/admin/mail",
+    "admin.new_requirement": lambda w: "/admin/requirements/new",
+    "admin.requirement_status": lambda w: f"/admin/requirements/{w.requirement_id}/status",
+    "admin.requirements": lambda w: "/admin/requirements",
+    "admin.retry_all_mail": lambda w: "/admin/mail/retry-all",
+    "admin.retry_mail": lambda w: f"/admin/mail/{w.failed_mail_id}/retry",
+    "auth.change_password": lambda w: "/me/password",
+    "auth.forgot_password": lambda w: "/password/forgot",
+    "auth.login": lambda w: "/login",
+    "auth.logout": lambda w: "/logout",
+    "auth.reset_password": lambda w: "/password/reset/not-a-real-token",
+    "hr.dashboard": lambda w: "/hr/",
+    "learn.acknowledge": lambda w: f"/courses/{w.course_slug}/{w.policy_slug}/acknowledge",
+    "learn.acknowledge_regulation_update": lambda w: f"/updates/{w.update_id}/acknowledge",
+    "learn.attempt_result": lambda w: f"/me/attempts/{w.attempt_id}",
+    "learn.calendar_feed": lambda w: "/me/calendar",
+    "learn.certificate": lambda w: f"/me/certificates/{w.certificate_id}.pdf",
+    "learn.course": lambda w: f"/courses/{w.course_slug}",
+    "learn.dashboard": lambda w: "/",
+    "learn.mark_all_notifications_read": lambda w: "/me/notifications/read-all",
+    "learn.mark_notification_read": lambda w: f"/me/notifications/{w.notification_id}/read",
+    "learn.module": lambda w: f"/courses/{w.course_slug}/{w.lesson_slug}",
+    "learn.my_data": lambda w: "/me/data",
+    "learn.my_data_download": lambda w: "/me/data.json",
+    "learn.notification_preferences": lambda w: "/me/notifications/preferences",
+    "learn.notifications": lambda w: "/me/notifications",
+    "learn.quiz": lambda w: f"/courses/{w.course_slug}/{w.lesson_slug}/quiz",
+    "learn.submit_quiz": lambda w: f"/courses/{w.course_slug}/{w.lesson_slug}/quiz",
+    "learn.transcript": lambda w: "/me/transcript",
+    "ops.healthz": lambda w: "/healthz",
+    "ops.readyz": lambda w: "/readyz",
+    "public.calendar_feed": lambda w: f"/calendar/{CALENDAR_SECRET}.ics",
+    "public.privacy": lambda w: "/privacy",
+    "public.verify": lambda w: f"/verify/{w.certificate_code}",
+    "public.verify_form": lambda w: "/verify",
+}
