@@ -13,7 +13,9 @@ from tests.security.world import URLS
 from trainer.web.access import declared_access
 
 ROLES = [None, "employee", "hr", "admin"]
-PERMITTED = {200, 302, 404, 410, 422}  # 404/410: a public route given an unknown token
+# 404/410: a public route given an unknown token; 400/422: a form re-rendered with messages.
+PERMITTED = {200, 302, 400, 404, 410, 422}
+CSRF_REFUSED = "expired or was sent from elsewhere"
 
 
 def endpoints(app):
@@ -55,6 +57,8 @@ def test_role_matrix(app, world, client, auth, role):
                 assert got == 403, where
             else:
                 assert got in PERMITTED, f"{where}: {got}"
+                if response.mimetype == "text/html":
+                    assert CSRF_REFUSED not in response.get_data(as_text=True), where
             if role and got == 302 and "/login" in (response.location or ""):
                 raise AssertionError(f"{where} signed the user out")
 

@@ -51,6 +51,7 @@ def publish_update(
     if not update.modules:
         raise UpdateError("Choose at least one affected module.")
     update.published_at = clock.now()
+    update.published_by_id = actor.user_id
     session.flush()
     stale = _assignments_with_stale_completions(session, update)
     if update.action == "acknowledge":

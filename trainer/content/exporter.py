@@ -40,18 +40,24 @@ def export_courses(session: Session, directory: Path | str) -> ExportResult:
     result = ExportResult()
     courses = session.scalars(select(Course).where(Course.retired_at.is_(None)).order_by(Course.slug))
     for course in courses:
-        folder = root / course.slug
-        folder.mkdir(parents=True)
-        (folder / COURSE_FILE).write_text(course_text(_course_meta(course), course.intro_source),
-                                          encoding="utf-8", newline="\n")
+        files = course_files(course)
+        for relative, text in files:
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
         result.courses += 1
-        for module in course.active_modules:
-            if module.current_version is None:
-                continue
-            path = folder / module_file_name(module.position, module.slug)
-            path.write_text(module.current_version.source, encoding="utf-8", newline="\n")
-            result.modules += 1
+        result.modules += len(files) - 1  # all but course.md
     return result
+
+
+def course_files(course: Course) -> list[tuple[str, str]]:
+    """(`<slug>/course.md` or `<slug>/NN-<module>.md`, text) for the course and its published modules."""
+    files = [(f"{course.slug}/{COURSE_FILE}", course_text(_course_meta(course), course.intro_source))]
+    for module in course.active_modules:
+        if module.current_version is not None:
+            name = module_file_name(module.position, module.slug)
+            files.append((f"{course.slug}/{name}", module.current_version.source))
+    return files
 
 
 def _course_meta(course: Course) -> CourseMeta:

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from trainer import audit, clock
 from trainer.audit import Actor
 from trainer.content.canonical import course_hash
-from trainer.content.markdown import render_markdown
+from trainer.content.course_settings import write_course
 from trainer.content.report import CourseChange, ImportReport, ModuleChange
 from trainer.content.tree import CourseFile, ModuleFile, load_courses
+from trainer.content.versions import add_version, next_version_number
 from trainer.models import Course, Module, ModuleVersion
 
 
@@ -47,12 +48,13 @@ def _import_course(session: Session, course_file: CourseFile, actor: Actor, repo
         course_action = "unchanged" if course.source_hash == digest else "updated"
     report.courses.append(CourseChange(course_file.slug, course_action))
     if course_action != "unchanged" and not report.dry_run:
-        course = _write_course(session, course, course_file, digest)
+        course = write_course(session, course, course_file.slug, course_file.meta, course_file.intro)
     existing = {module.slug: module for module in course.modules} if course is not None else {}
     changes = [_plan_module(course_file.slug, existing.get(f.slug), f) for f in course_file.modules]
     on_disk = {f.slug for f in course_file.modules}
+    # A module added in the admin editor but never published has no file to lose: left alone.
     changes += [ModuleChange(course_file.slug, slug, "retired") for slug, module in existing.items()
-                if slug not in on_disk and module.retired_at is None]
+                if slug not in on_disk and module.retired_at is None and module.current_version_id]
     report.modules.extend(changes)
     if report.dry_run or (course_action == "unchanged" and all(c.action == "unchanged" for c in changes)):
         return
@@ -63,26 +65,6 @@ def _import_course(session: Session, course_file: CourseFile, actor: Actor, repo
     session.expire(course, ["modules"])  # reload in position order, with any new modules
     audit.record(session, actor, "course.imported", course, course=course.slug, settings=course_action,
                  modules=dict(Counter(c.action for c in changes)))
-
-
-def _write_course(session: Session, course: Course | None, course_file: CourseFile, digest: str) -> Course:
-    """Create the course or bring its settings in line with course.md."""
-    if course is None:
-        course = Course(slug=course_file.slug)
-        session.add(course)
-    meta = course_file.meta
-    course.title = meta.title
-    course.summary = meta.summary
-    course.intro_source = course_file.intro
-    course.intro_html = render_markdown(course_file.intro)
-    course.pass_mark = meta.pass_mark
-    course.refresher_months = meta.refresher_months
-    course.due_days = meta.due_days
-    course.audience = dict(meta.audience) if isinstance(meta.audience, dict) else meta.audience
-    course.regulations = list(meta.regulations)
-    course.source_hash = digest
-    session.flush()
-    return course
 
 
 def _plan_module(course_slug: str, module: Module | None, file: ModuleFile) -> ModuleChange:
@@ -97,7 +79,7 @@ def _plan_module(course_slug: str, module: Module | None, file: ModuleFile) -> M
         moved = module.position != file.number
         return ModuleChange(course_slug, file.slug, "moved" if moved else "unchanged")
     action = "restored" if module.retired_at else "new_version"
-    return ModuleChange(course_slug, file.slug, action, (current.number if current else 0) + 1, change)
+    return ModuleChange(course_slug, file.slug, action, next_version_number(module), change)
 
 
 def _apply(session: Session, course: Course, module: Module | None, file: ModuleFile | None,
@@ -117,30 +99,8 @@ def _apply(session: Session, course: Course, module: Module | None, file: Module
     module.retired_at = None
     session.flush()
     if change.version is not None:
-        _publish(session, course, module, file, change.version, actor)
-
-
-def _publish(session: Session, course: Course, module: Module, file: ModuleFile, number: int,
-             actor: Actor) -> ModuleVersion:
-    """Add version `number` of `module` from `file` and make it the current one."""
-    parsed, meta = file.module, file.module.meta
-    version = ModuleVersion(
-        module_id=module.id, number=number, title=meta.title, kind=meta.kind, minutes=meta.minutes,
-        min_read_seconds=meta.min_read_seconds, questions_per_attempt=meta.questions_per_attempt,
-        source=parsed.source, body_html=parsed.body_html(), quiz=parsed.quiz_snapshot(),
-        content_hash=parsed.content_hash, change=meta.change, change_note=meta.change_note,
-        published_at=clock.now(), published_by_id=actor.user_id,
-    )
-    session.add(version)
-    session.flush()
-    module.current_version = version
-    if meta.change == "major":
-        # Completions of earlier versions stop counting: employees must take it again.
-        module.major_floor = number
-    session.flush()
-    audit.record(session, actor, "module.published", module, course=course.slug, module=module.slug,
-                 version=number, change=meta.change, change_note=meta.change_note)
-    return version
+        meta = file.module.meta
+        add_version(session, actor, module, file.module, change=meta.change, change_note=meta.change_note)
 
 
 def published_major_versions(session: Session, report: ImportReport) -> list[ModuleVersion]:

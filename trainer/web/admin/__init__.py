@@ -4,4 +4,15 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from trainer.web.admin import mail, requirements, views  # noqa: E402, F401  (registers the routes)
+from trainer.web.admin import (  # noqa: E402, F401  (registers the routes)
+    audit_log,
+    course_archive,
+    courses,
+    mail,
+    module_history,
+    modules,
+    regulation_updates,
+    requirements,
+    users,
+    views,
+)

@@ -1,0 +1,67 @@
+"""Forms for courses: settings, a new course, a new module, and CSRF-only action buttons."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from trainer.content.meta import CourseMeta
+from trainer.models import Course
+
+SLUG_HINT = "Lower-case letters, digits and single hyphens, e.g. breach-response. It cannot change later."
+
+
+class CourseSettingsForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    summary = TextAreaField("Summary", validators=[DataRequired(), Length(max=2000)],
+                            description="One or two sentences shown in course lists.")
+    pass_mark = IntegerField("Pass mark (%)", default=80, validators=[InputRequired(), NumberRange(0, 100)],
+                             description="Share of quiz answers needed to pass a lesson.")
+    refresher_months = IntegerField("Refresher every (months)", default=12,
+                                    validators=[Optional(), NumberRange(min=1)],
+                                    description="Leave empty if a completion never expires.")
+    due_days = IntegerField("Days to complete", default=30, validators=[InputRequired(), NumberRange(min=1)],
+                            description="From assignment to the due date.")
+    save = SubmitField("Save")
+
+    def settings(self) -> CourseMeta:
+        """The settings as course.md would hold them (audience and regulations: see the caller)."""
+        return CourseMeta(title=self.title.data or "", summary=self.summary.data or "",
+                          pass_mark=self.pass_mark.data or 0, refresher_months=self.refresher_months.data,
+                          due_days=self.due_days.data or 0)
+
+    def fill_from(self, course: Course) -> None:
+        self.title.data = course.title
+        self.summary.data = course.summary
+        self.pass_mark.data = course.pass_mark
+        self.refresher_months.data = course.refresher_months
+        self.due_days.data = course.due_days
+
+
+class NewCourseForm(CourseSettingsForm):
+    slug = StringField("Slug", validators=[DataRequired(), Length(max=80)], description=SLUG_HINT)
+    save = SubmitField("Create course")
+
+
+class NewModuleForm(FlaskForm):
+    slug = StringField("Module slug", validators=[DataRequired(), Length(max=80)], description=SLUG_HINT)
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    add = SubmitField("Add module")
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs the CSRF token (move, retire, restore)."""
+
+
+class ArchiveUploadForm(FlaskForm):
+    archive = FileField("Course archive (.zip)", validators=[FileRequired("Choose a .zip file.")],
+                        description="A course folder as `trainer courses export` writes it, zipped: "
+                                    "<slug>/course.md and <slug>/NN-module.md files.")
+    check = SubmitField("Check the archive")
+
+
+class ArchiveConfirmForm(FlaskForm):
+    archive_data = HiddenField()
+    confirm = SubmitField("Import")

@@ -1,0 +1,135 @@
+"""Admin pages for courses: list, create, settings, module order, new modules, retire."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from sqlalchemy import select
+
+from trainer.content.authoring import save_draft, starter_source
+from trainer.content.course_settings import (
+    CourseError,
+    add_module,
+    create_course,
+    move_module,
+    restore_course,
+    retire_course,
+    update_course_settings,
+)
+from trainer.extensions import db
+from trainer.models import Course, ModuleDraft
+from trainer.web.access import roles_required
+from trainer.web.admin import bp
+from trainer.web.admin.course_forms import ActionForm, CourseSettingsForm, NewCourseForm, NewModuleForm
+from trainer.web.admin.follow_up import after_publishing, sync_people
+from trainer.web.admin.lookups import course_or_404, module_or_404
+from trainer.web.context import current_actor
+
+
+@bp.route("/courses")
+@roles_required("admin")
+def courses():  # type: ignore[no-untyped-def]
+    rows = db.session.scalars(select(Course).order_by(Course.retired_at.is_not(None), Course.title)).all()
+    return render_template("admin/courses.html", courses=rows)
+
+
+@bp.route("/courses/+new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_course():  # type: ignore[no-untyped-def]
+    form = NewCourseForm()
+    if form.validate_on_submit():
+        try:
+            slug = (form.slug.data or "").strip()
+            course = create_course(db.session, current_actor(), slug, form.settings())
+        except CourseError as error:
+            form.slug.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Created “{course.title}”. Add its first module; nobody is assigned the course "
+                  "before a module is published.", "success")
+            return redirect(url_for("admin.course", slug=course.slug))
+    return render_template("admin/course_settings.html", form=form, course=None)
+
+
+@bp.route("/courses/<slug>")
+@roles_required("admin")
+def course(slug: str):  # type: ignore[no-untyped-def]
+    return _course_page(course_or_404(slug), NewModuleForm())
+
+
+def _course_page(course: Course, module_form: NewModuleForm, status: int = 200):  # type: ignore[no-untyped-def]
+    drafts = set(db.session.scalars(select(ModuleDraft.module_id).where(
+        ModuleDraft.module_id.in_([m.id for m in course.modules]))))
+    return render_template("admin/course.html", course=course, drafts=drafts, action_form=ActionForm(),
+                           module_form=module_form), status
+
+
+@bp.route("/courses/<slug>/settings", methods=["GET", "POST"])
+@roles_required("admin")
+def course_settings(slug: str):  # type: ignore[no-untyped-def]
+    course = course_or_404(slug)
+    form = CourseSettingsForm()
+    if not form.is_submitted():
+        form.fill_from(course)
+    elif form.validate():
+        try:
+            changed = update_course_settings(db.session, current_actor(), course, form.settings())
+        except CourseError as error:
+            form.title.errors.append(str(error))
+        else:
+            _settings_follow_up(course, changed)
+            return redirect(url_for("admin.course", slug=course.slug))
+    return render_template("admin/course_settings.html", form=form, course=course)
+
+
+def _settings_follow_up(course: Course, changed: bool) -> None:
+    if not changed:
+        flash("Nothing changed.", "info")
+        return
+    published = any(m.current_version_id for m in course.active_modules)
+    # An unpublished course is assigned to nobody yet; its default rule comes with the first module.
+    summary = after_publishing(course_slugs=[course.slug]).summary() if published else ""
+    db.session.commit()
+    flash(f"Saved the settings of “{course.title}”. {summary}".strip(), "success")
+
+
+@bp.route("/courses/<slug>/modules", methods=["POST"])
+@roles_required("admin")
+def add_course_module(slug: str):  # type: ignore[no-untyped-def]
+    course = course_or_404(slug)
+    form = NewModuleForm()
+    if form.validate_on_submit():
+        try:
+            module = add_module(db.session, current_actor(), course, (form.slug.data or "").strip())
+        except CourseError as error:
+            form.slug.errors.append(str(error))
+        else:
+            save_draft(db.session, current_actor(), module, starter_source(form.title.data or ""), None, "")
+            db.session.commit()
+            flash("Module added with a starting text as its draft. Employees see it once you publish it.",
+                  "success")
+            return redirect(url_for("admin.edit_module", slug=slug, module_slug=module.slug))
+    return _course_page(course, form, 400)
+
+
+@bp.route("/courses/<slug>/modules/<module_slug>/move/<direction>", methods=["POST"])
+@roles_required("admin")
+def move_course_module(slug: str, module_slug: str, direction: str):  # type: ignore[no-untyped-def]
+    course = course_or_404(slug)
+    module = module_or_404(course, module_slug)
+    if ActionForm().validate_on_submit() and move_module(db.session, current_actor(), module, direction):
+        db.session.commit()
+    return redirect(url_for("admin.course", slug=slug, _anchor=f"module-{module.slug}"))
+
+
+@bp.route("/courses/<slug>/<any(retire, restore):action>", methods=["POST"])
+@roles_required("admin")
+def course_status(slug: str, action: str):  # type: ignore[no-untyped-def]
+    course = course_or_404(slug)
+    if ActionForm().validate_on_submit():
+        (retire_course if action == "retire" else restore_course)(db.session, current_actor(), course)
+        result = sync_people()
+        db.session.commit()
+        flash(f"“{course.title}” is retired: nobody new is assigned it, {result.closed} open assignments "
+              "are closed, and completions are kept as evidence." if action == "retire"
+              else f"“{course.title}” is back. Assignments: {result.summary()}.", "success")
+    return redirect(url_for("admin.course", slug=slug))

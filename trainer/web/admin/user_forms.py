@@ -1,0 +1,86 @@
+"""Forms for accounts: create and edit (roles, department, manager, HR scope), list filters."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from trainer.extensions import db
+from trainer.models import Department, User
+from trainer.people.account_changes import AccountDetails
+from trainer.reports.accounts import STATUSES
+from trainer.web.admin.requirement_forms import MultiCheckboxField
+
+
+def department_choices() -> list[SelectChoice]:
+    departments = db.session.scalars(select(Department).order_by(Department.name)).all()
+    return [SelectChoice(str(d.id), d.name) for d in departments]
+
+
+class AccountForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    department = StringField("Department", validators=[Optional(), Length(max=120)],
+                             render_kw={"list": "departments", "autocomplete": "off"},
+                             description="An existing department, or a new name to create one.")
+    job_role = StringField("Job role", validators=[Optional(), Length(max=120)])
+    manager_email = EmailField("Manager's e-mail address", validators=[Optional(), Email(), Length(max=254)])
+    is_hr = BooleanField("HR: sees completion reports")
+    is_admin = BooleanField("Administrator: courses, requirements, users, audit log")
+    hr_department_ids = MultiCheckboxField("HR sees only these departments", coerce=int,
+                                           description="None ticked: every department.")
+    save = SubmitField("Save")
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.hr_department_ids.choices = department_choices()
+
+    def details(self) -> AccountDetails:
+        return AccountDetails(
+            name=self.name.data or "", department=(self.department.data or "").strip() or None,
+            job_role=(self.job_role.data or "").strip() or None,
+            manager_email=(self.manager_email.data or "").strip() or None,
+            is_hr=bool(self.is_hr.data), is_admin=bool(self.is_admin.data),
+            hr_department_ids=list(self.hr_department_ids.data or []))
+
+    def fill_from(self, user: User) -> None:
+        self.name.data = user.name
+        self.department.data = user.department.name if user.department else ""
+        self.job_role.data = user.job_role or ""
+        self.manager_email.data = user.manager.email if user.manager else ""
+        self.is_hr.data = user.is_hr
+        self.is_admin.data = user.is_admin
+        self.hr_department_ids.data = [d.id for d in user.hr_departments]
+
+
+class NewAccountForm(AccountForm):
+    email = EmailField("Work e-mail address", validators=[DataRequired(), Email(), Length(max=254)],
+                       description="The person signs in with it.")
+    password = RadioField("Password", default="generate", choices=[
+        SelectChoice("generate", "Generate a password now and show it to me once"),
+        SelectChoice("none", "No password yet: the person sets one through a password-reset link"),
+    ])
+    save = SubmitField("Create account")
+
+
+class AccountStatusForm(FlaskForm):
+    """Deactivate or reactivate: a button, CSRF-protected."""
+
+
+class AccountFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    q = StringField("Name or e-mail", validators=[Optional(), Length(max=200)])
+    role = SelectField("Role", validators=[Optional()], choices=[
+        SelectChoice("", "Any role"), SelectChoice("employee", "Employees only"), SelectChoice("hr", "HR"),
+        SelectChoice("admin", "Administrators")])
+    department = SelectField("Department", coerce=str, validators=[Optional()])
+    status = SelectField("Status", validators=[Optional()], choices=[
+        SelectChoice("", "Any status"), *(SelectChoice(s, s.capitalize()) for s in STATUSES)])
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.department.choices = [SelectChoice("", "Any department"), *department_choices()]

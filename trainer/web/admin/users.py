@@ -1,0 +1,89 @@
+"""Admin pages for accounts: create, edit roles and details, deactivate and reactivate."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+
+from trainer.compliance.sync import SyncResult
+from trainer.extensions import db
+from trainer.models import User
+from trainer.people.account_changes import (
+    create_account,
+    deactivate_account,
+    reactivate_account,
+    update_account,
+)
+from trainer.people.accounts import AccountError
+from trainer.security import generate_password
+from trainer.web.access import roles_required
+from trainer.web.admin import bp
+from trainer.web.admin.follow_up import sync_people
+from trainer.web.admin.user_forms import AccountForm, AccountStatusForm, NewAccountForm
+from trainer.web.context import current_actor
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_user():  # type: ignore[no-untyped-def]
+    form = NewAccountForm()
+    problem = None
+    if form.validate_on_submit():
+        password = generate_password() if form.password.data == "generate" else None
+        try:
+            email = form.email.data or ""
+            user = create_account(db.session, current_actor(), email, form.details(), password)
+        except AccountError as error:
+            db.session.rollback()
+            problem = str(error)
+        else:
+            # Rendered, not flashed: a flash would put the password in the session cookie.
+            return render_template("admin/user_created.html", user=user, password=password,
+                                   sync=_sync_and_commit(user))
+    return render_template("admin/user_form.html", form=form, user=None, problem=problem)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_user(user_id: int):  # type: ignore[no-untyped-def]
+    user = db.session.get(User, user_id) or abort(404)
+    form = AccountForm()
+    problem = None
+    if not form.is_submitted():
+        form.fill_from(user)
+    elif form.validate():
+        try:
+            changed = update_account(db.session, current_actor(), user, form.details())
+        except AccountError as error:
+            db.session.rollback()
+            problem = str(error)
+        else:
+            result = _sync_and_commit(user)
+            flash(f"Saved. Assignments: {result.summary()}." if changed else "Nothing changed.",
+                  "success" if changed else "info")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/user_form.html", form=form, user=user, problem=problem,
+                           status_form=AccountStatusForm())
+
+
+@bp.route("/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
+@roles_required("admin")
+def user_status(user_id: int, action: str):  # type: ignore[no-untyped-def]
+    user = db.session.get(User, user_id) or abort(404)
+    if AccountStatusForm().validate_on_submit():
+        change = deactivate_account if action == "deactivate" else reactivate_account
+        try:
+            change(db.session, current_actor(), user)
+        except AccountError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            result = _sync_and_commit(user)
+            flash(f"{user.name} is {action}d. Assignments: {result.summary()}.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+def _sync_and_commit(user: User) -> SyncResult:
+    """The person's assignments follow the change (roles, department, active) before the commit."""
+    result = sync_people([user.id])
+    db.session.commit()
+    return result
