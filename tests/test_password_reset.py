@@ -131,3 +131,21 @@ def test_changing_password_keeps_this_session_and_ends_others(session, client, a
     assert other_device.get("/").status_code == 302
     actions = session.scalars(select(AuditEvent.action)).all()
     assert "user.password_changed" in actions
+
+
+def test_admin_sends_a_reset_link_without_seeing_the_password(app, session, client, auth, smtp_server):
+    use_smtp(app, smtp_server)
+    make_user(session, email="admin@example.com", roles=("admin",))
+    ada = make_user(session, email="ada@example.com", name="Ada Lovelace")
+    session.commit()
+    auth.login("admin@example.com")
+    page = f"/admin/users/{ada.id}"
+    response = client.post(f"{page}/password-reset", data={"csrf_token": csrf_token(client, page)})
+    response.close()
+    assert response.status_code == 302
+    assert "on its way to ada@example.com" in client.get(page).get_data(as_text=True)
+    [received] = smtp_server.messages
+    assert received.recipients == ["ada@example.com"]
+    assert link_in(received.message).startswith("/password/reset/")
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "user.password_reset_requested"))
+    assert event.target_id == str(ada.id) and event.actor_id != ada.id

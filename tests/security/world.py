@@ -108,6 +108,7 @@ URLS: dict[str, Callable[[World], str]] = {
     "admin.new_update": lambda w: "/admin/updates/new",
     "admin.new_user": lambda w: "/admin/users/new",
     "admin.updates": lambda w: "/admin/updates",
+    "admin.send_password_reset": lambda w: f"/admin/users/{w.b.id}/password-reset",
     "admin.user_status": lambda w: f"/admin/users/{w.b.id}/reactivate",
     "admin.verify_audit_chain": lambda w: "/admin/audit/verify",
     "admin.edit_requirement": lambda w: f"/admin/requirements/{w.requirement_id}",

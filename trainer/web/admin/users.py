@@ -14,8 +14,10 @@ from trainer.people.account_changes import (
     update_account,
 )
 from trainer.people.accounts import AccountError
+from trainer.people.password_reset import request_reset
 from trainer.security import generate_password
 from trainer.web.access import roles_required
+from trainer.web.account_mail import send_reset_link_after_response
 from trainer.web.admin import bp
 from trainer.web.admin.follow_up import sync_people
 from trainer.web.admin.user_forms import AccountForm, AccountStatusForm, NewAccountForm
@@ -79,6 +81,22 @@ def user_status(user_id: int, action: str):  # type: ignore[no-untyped-def]
         else:
             result = _sync_and_commit(user)
             flash(f"{user.name} is {action}d. Assignments: {result.summary()}.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/password-reset", methods=["POST"])
+@roles_required("admin")
+def send_password_reset(user_id: int):  # type: ignore[no-untyped-def]
+    user = db.session.get(User, user_id) or abort(404)
+    if AccountStatusForm().validate_on_submit():
+        reset = request_reset(db.session, current_actor(), user.email)
+        db.session.commit()
+        if reset is None:
+            flash("Only active accounts can be sent a link.", "error")
+        else:
+            send_reset_link_after_response(reset)
+            flash(f"A link to choose a new password is on its way to {user.email}; it works for an hour.",
+                  "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 

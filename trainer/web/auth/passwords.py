@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from flask import after_this_request, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 
 from trainer.extensions import db, limiter
-from trainer.notify.account_mail import password_reset_message, send_now
-from trainer.notify.links import absolute
-from trainer.notify.settings import ReminderSettings
 from trainer.people.accounts import AccountError, set_password
 from trainer.people.password_reset import ResetLinkError, request_reset, reset_password, user_for_token
 from trainer.security import verify_password
 from trainer.web.access import login_required, public
+from trainer.web.account_mail import send_reset_link_after_response
 from trainer.web.auth import bp
 from trainer.web.auth.forms import ChangePasswordForm, ForgotPasswordForm, NewPasswordForm
 from trainer.web.context import current_actor
@@ -33,22 +31,10 @@ def forgot_password():  # type: ignore[no-untyped-def]
         reset = request_reset(db.session, current_actor(), form.email.data or "")
         db.session.commit()
         if reset is not None:
-            _send_after_response(reset.name, reset.email, reset.token)
+            send_reset_link_after_response(reset)
         flash(SENT, "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
-
-
-def _send_after_response(name: str, email: str, token: str) -> None:
-    """E-mail once the response has gone, so its timing does not tell whether the account exists."""
-    settings = ReminderSettings.from_config(current_app.config)
-    link = absolute(settings.base_url, url_for("auth.reset_password", token=token))
-    message = password_reset_message(settings, name=name, email=email, link=link)
-
-    @after_this_request
-    def send_later(response):  # type: ignore[no-untyped-def]
-        response.call_on_close(lambda: send_now(settings, message))
-        return response
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"], endpoint="reset_password")
