@@ -129,10 +129,19 @@ def test_admin_writes_publishes_and_compares_a_module(session, live_server, page
     assert no_sideways_scrolling(page)
     assert csp_errors == []
 
-    # Eve's training reopened for the change, with the note (her dashboard is on another branch).
+    # Eve's training reopened for the change, with the note.
     session.expire_all()
     course = session.scalar(select(Course).where(Course.slug == "breach-basics"))
     assignment = current(session, employee, course)
     assert assignment.reason == "major_change"
-    assert assignment.change_note == "Report within one hour, not just 'at once'."
     session.commit()
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, employee.email)
+    card = page.locator("li.assignment", has_text="Breach basics")
+    expect(card.locator(".change-note")).to_have_text(
+        "What changed: Report within one hour, not just 'at once'.")
+    expect(card).to_contain_text("0 of 1 modules done")
+    card.get_by_role("link", name=re.compile("Continue|Start")).click()
+    expect(page.get_by_role("heading", name="Reporting")).to_be_visible()
+    expect(page.locator(".module-body")).to_contain_text("within one hour, even at night")
