@@ -39,3 +39,12 @@ def paginate(session: Session, query: Select[Any], number: int, per_page: int = 
     number = min(max(1, number), pages)
     items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
     return Page(items=items, total=total, number=number, per_page=per_page)
+
+
+def paginate_rows(session: Session, query: Select[Any], number: int, per_page: int = 50) -> Page[Any]:
+    """Like `paginate`, for queries of several columns: items are result rows."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    number = min(max(1, number), pages)
+    items = list(session.execute(query.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items=items, total=total, number=number, per_page=per_page)
