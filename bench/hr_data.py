@@ -31,7 +31,7 @@ NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
 class Shape:
     employees: int = 50_000
     courses: int = 10
-    today: dt.date = NOW.date()
+    today: dt.date = dt.date(2026, 6, 15)
     seed: int = 7
 
 
@@ -39,7 +39,9 @@ def table(name: str) -> Table:
     return Base.metadata.tables[name]
 
 
-def bulk_insert(connection: Connection, name: str, rows: Iterable[dict[str, Any]], chunk: int = 20_000) -> int:
+def bulk_insert(
+    connection: Connection, name: str, rows: Iterable[dict[str, Any]], chunk: int = 20_000
+) -> int:
     """Insert many rows quickly: COPY on PostgreSQL, executemany elsewhere."""
     count = 0
     batch: list[dict[str, Any]] = []
@@ -76,15 +78,21 @@ def generate(connection: Connection, shape: Shape = Shape()) -> dict[str, int]:
                                    ({"id": i + 1, "name": n} for i, n in enumerate(DEPARTMENTS))),
     }
     counts["users"] = bulk_insert(connection, "users", _users(shape, rng))
-    counts["courses"] = bulk_insert(connection, "courses", _courses(shape))
-    counts["modules"] = bulk_insert(connection, "modules", _modules(shape))
-    counts["module_versions"] = bulk_insert(connection, "module_versions", _versions(shape))
-    connection.execute(
-        table("modules").update().values(current_version_id=table("modules").c.id)
-    )
-    counts["requirements"] = bulk_insert(connection, "requirements", _requirements(shape))
+    counts.update(insert_catalogue(connection, shape))
     counts.update(_insert_history(connection, shape, rng))
     _reset_sequences(connection)
+    return counts
+
+
+def insert_catalogue(connection: Connection, shape: Shape) -> dict[str, int]:
+    """Courses with modules and published versions, and a requirement for everyone each."""
+    counts = {
+        "courses": bulk_insert(connection, "courses", _courses(shape)),
+        "modules": bulk_insert(connection, "modules", _modules(shape)),
+        "module_versions": bulk_insert(connection, "module_versions", _versions(shape)),
+    }
+    connection.execute(table("modules").update().values(current_version_id=table("modules").c.id))
+    counts["requirements"] = bulk_insert(connection, "requirements", _requirements(shape))
     return counts
 
 

@@ -25,11 +25,17 @@ T = Thresholds()
     ("=HYPERLINK(\"http://evil\",\"x\")", "'=HYPERLINK(\"http://evil\",\"x\")"),
     ("+1+2", "'+1+2"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
     ("\tcmd", "'\tcmd"), ("\rcmd", "'\rcmd"),
-    ("Ada Lovelace", "Ada Lovelace"), ("a=b", "a=b"), (42, 42), (None, ""),
+    ("Ada Lovelace", "Ada Lovelace"), ("a=b", "a=b"), ("", ""), (42, "42"), (-5, "-5"), (None, ""),
     (D(2026, 6, 15), "2026-06-15"), (True, "true"),
+    (dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.UTC), "2026-06-15T09:30:00+00:00"),
 ])
 def test_cells_a_spreadsheet_would_run_are_neutralised(cell, written):
-    assert neutralise(cell) == written
+    text = "".join(csv_chunks(["cell"], [[cell]]))
+    assert next(csv.reader(io.StringIO(text.split("\r\n", 1)[1]))) == [written]
+
+
+def test_neutralise_one_value():
+    assert neutralise("=1+1") == "'=1+1" and neutralise("ok") == "ok"
 
 
 def read_csv(export):

@@ -15,36 +15,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from trainer.compliance.status import COMPLIANT, Thresholds, status_sql
+from trainer.compliance.status import Thresholds, status_sql
 from trainer.models import Assignment, Course, Department, User
+from trainer.reports.figures import Figures
 from trainer.reports.filters import NO_DEPARTMENT, ReportFilter, current_assignments
-
-
-@dataclasses.dataclass(frozen=True)
-class Figures:
-    """Counts of current assignments by status."""
-
-    by_status: dict[str, int]
-
-    @property
-    def assigned(self) -> int:
-        return sum(self.by_status.values())
-
-    @property
-    def compliant(self) -> int:
-        return sum(self.by_status.get(s, 0) for s in COMPLIANT)
-
-    @property
-    def not_compliant(self) -> int:
-        return self.assigned - self.compliant
-
-    @property
-    def percent(self) -> int | None:
-        """Whole-number percentage compliant, rounded down (so 99.6% never reads 100%)."""
-        return self.compliant * 100 // self.assigned if self.assigned else None
-
-    def __getitem__(self, status: str) -> int:
-        return self.by_status.get(status, 0)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -76,27 +76,26 @@ def employee_record(
 
 
 def _attempts(session: Session, user_id: int) -> list[Any]:
-    return list(session.execute(
-        select(QuizAttempt.id, QuizAttempt.started_at, QuizAttempt.submitted_at, QuizAttempt.score,
-               QuizAttempt.passed, ModuleVersion.title.label("module"), ModuleVersion.number.label("version"),
-               Course.title.label("course"))
-        .join(ModuleVersion, ModuleVersion.id == QuizAttempt.module_version_id)
-        .join(Module, Module.id == ModuleVersion.module_id)
-        .join(Course, Course.id == Module.course_id)
-        .where(QuizAttempt.user_id == user_id)
-        .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc()).limit(HISTORY_LIMIT)
-    ))
+    qa = QuizAttempt
+    return _newest_with_version(session, qa, qa.module_version_id, qa.user_id == user_id,
+                                (qa.started_at, qa.submitted_at, qa.score, qa.passed), qa.started_at)
 
 
 def _completions(session: Session, user_id: int) -> list[Any]:
+    mc = ModuleCompletion
+    return _newest_with_version(session, mc, mc.module_version_id, mc.user_id == user_id,
+                                (mc.completed_at, mc.method, mc.score), mc.completed_at)
+
+
+def _newest_with_version(session: Session, model: Any, version_id: Any, condition: Any,
+                         columns: tuple[Any, ...], newest: Any) -> list[Any]:
+    """Rows of `model` with the module version, its number and course, newest first."""
     return list(session.execute(
-        select(ModuleCompletion.id, ModuleCompletion.completed_at, ModuleCompletion.method,
-               ModuleCompletion.score, ModuleVersion.title.label("module"),
-               ModuleVersion.number.label("version"), ModuleVersion.content_hash,
-               Course.title.label("course"))
-        .join(ModuleVersion, ModuleVersion.id == ModuleCompletion.module_version_id)
-        .join(Module, Module.id == ModuleCompletion.module_id)
+        select(model.id, *columns, ModuleVersion.title.label("module"), ModuleVersion.number.label("version"),
+               ModuleVersion.content_hash, Course.title.label("course"))
+        .join(ModuleVersion, ModuleVersion.id == version_id)
+        .join(Module, Module.id == ModuleVersion.module_id)
         .join(Course, Course.id == Module.course_id)
-        .where(ModuleCompletion.user_id == user_id)
-        .order_by(ModuleCompletion.completed_at.desc(), ModuleCompletion.id.desc()).limit(HISTORY_LIMIT)
+        .where(condition)
+        .order_by(newest.desc(), model.id.desc()).limit(HISTORY_LIMIT)
     ))

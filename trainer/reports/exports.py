@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Select, and_, select
@@ -36,6 +37,7 @@ from trainer.reports.streaming import csv_chunks, json_chunks
 
 FORMATS = ("csv", "json")
 CURSOR_ROWS = 2000
+PERSON_COLUMNS = ("email", "name", "department", "job_role", "manager_email")
 MATRIX_CELLS = ("status", "due_on", "completed_on", "expires_on")
 Manager = aliased(User, name="manager")
 
@@ -57,7 +59,11 @@ def record_export(session: Session, actor: Actor, report: str, fmt: str, filters
 
 
 def _stream(session: Session, query: Select[Any]) -> Iterator[Any]:
-    yield from session.execute(query.execution_options(yield_per=CURSOR_ROWS))
+    """Rows as plain tuples through a server-side cursor, on the session's connection (Core
+    execution: no ORM row processing, which would cost more than writing the CSV)."""
+    result = session.connection().execute(query, execution_options={"yield_per": CURSOR_ROWS})
+    for partition in result.partitions():
+        yield from partition
 
 
 def _export(name: str, fmt: str, header: list[str], rows: Iterator[list[Any]], head: dict[str, Any],
@@ -76,17 +82,14 @@ def completion_matrix(
 ) -> Export:
     """One row per active person the filter admits, with each course's status and dates."""
     courses = _matrix_courses(session, filters)
-    query = _matrix_query(filters, today, thresholds)
-    people = itertools.groupby(_stream(session, query), key=lambda row: row.user_id)
+    rows = _matrix_rows(_stream(session, _matrix_query(filters, today, thresholds)), courses)
     stamp = clock.today().isoformat()
+    if fmt == "csv":
+        header = [*PERSON_COLUMNS, *(f"{slug} {cell}" for _, slug, _ in courses for cell in MATRIX_CELLS)]
+        return Export(f"completion-{stamp}.csv", "text/csv", csv_chunks(header, rows))
     head = {"report": "completion", "as_of": today, "filters": filters.describe(),
             "courses": [{"slug": slug, "title": title} for _, slug, title in courses]}
-    if fmt == "csv":
-        header = ["email", "name", "department", "job_role", "manager_email"] + [
-            f"{slug} {cell}" for _, slug, _ in courses for cell in MATRIX_CELLS]
-        rows = (_matrix_csv_row(group, courses) for _, group in people)
-        return Export(f"completion-{stamp}.csv", "text/csv", csv_chunks(header, rows))
-    records = (_matrix_record(group, courses) for _, group in people)
+    records = (_matrix_record(row, courses) for row in rows)
     return Export(f"completion-{stamp}.json", "application/json",
                   json_chunks(head, [("employees", records)]))
 
@@ -120,26 +123,31 @@ def _matrix_query(filters: ReportFilter, today: dt.date, thresholds: Thresholds)
     return query
 
 
-def _matrix_csv_row(group: Iterator[Any], courses: list[tuple[int, str, str]]) -> list[Any]:
-    rows = list(group)
-    first, cells = rows[0], {row.course_id: row for row in rows if row.course_id is not None}
-    values = [first.email, first.name, first.department, first.job_role, first.manager_email]
-    for course_id, _, _ in courses:
-        cell = cells.get(course_id)
-        values += [getattr(cell, name) for name in MATRIX_CELLS] if cell else [None] * len(MATRIX_CELLS)
-    return values
+def _matrix_rows(stream: Iterator[Any], courses: list[tuple[int, str, str]]) -> Iterator[list[Any]]:
+    """One list per person: their five columns, then four cells per course (None if not
+    assigned). The query's rows come ordered by person, one per assignment."""
+    width = len(MATRIX_CELLS)
+    offsets = {course_id: 5 + i * width for i, (course_id, _, _) in enumerate(courses)}
+    blank = [None] * (width * len(courses))
+    for _, group in itertools.groupby(stream, key=itemgetter(0)):
+        first = next(group)
+        values = [*first[1:6], *blank]
+        for row in itertools.chain((first,), group):
+            offset = offsets.get(row[6])
+            if offset is not None:
+                values[offset:offset + width] = row[7:11]
+        yield values
 
 
-def _matrix_record(group: Iterator[Any], courses: list[tuple[int, str, str]]) -> dict[str, Any]:
-    rows = list(group)
-    first = rows[0]
-    slugs = {course_id: slug for course_id, slug, _ in courses}
-    return {
-        "email": first.email, "name": first.name, "department": first.department,
-        "job_role": first.job_role, "manager_email": first.manager_email,
-        "courses": {slugs[row.course_id]: {name: getattr(row, name) for name in MATRIX_CELLS}
-                    for row in rows if row.course_id in slugs},
-    }
+def _matrix_record(values: list[Any], courses: list[tuple[int, str, str]]) -> dict[str, Any]:
+    width = len(MATRIX_CELLS)
+    record: dict[str, Any] = dict(zip(PERSON_COLUMNS, values, strict=False))
+    record["courses"] = {}
+    for i, (_, slug, _) in enumerate(courses):
+        cells = values[5 + i * width:5 + (i + 1) * width]
+        if cells[0] is not None:
+            record["courses"][slug] = dict(zip(MATRIX_CELLS, cells, strict=True))
+    return record
 
 
 # --- audit evidence --------------------------------------------------------------------
@@ -238,10 +246,10 @@ def assignment_list(
     """The rows of an HR list (the overdue list, or the list behind a dashboard number)."""
     query = assignment_rows_query(filters, today, thresholds, overdue_first=overdue_first)
     rows = (
-        [r.name, r.email, r.department, r.manager_name, r.manager_email, r.course_slug, r.status,
-         r.assigned_on, r.due_on, r.completed_on, r.expires_on,
-         days_overdue(r.due_on, today) if r.status == "overdue" else None]
-        for r in _stream(session, query)
+        [name, email, department, manager, manager_email, course, status, assigned, due, done, expires,
+         days_overdue(due, today) if status == "overdue" else None]
+        for (_, _, name, email, department, manager, manager_email, _, course, _, status, _, assigned,
+             due, done, expires) in _stream(session, query)
     )
     head = {"report": name, "as_of": today, "filters": filters.describe()}
     return _export(name, fmt, ASSIGNMENT_COLUMNS, rows, head, "assignments")

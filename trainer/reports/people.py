@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from trainer.compliance.status import COMPLIANT, URGENCY, Thresholds, status_sql
+from trainer.compliance.status import Thresholds, status_sql
 from trainer.models import Assignment, User
 from trainer.people.scope import restrict_to_scope
+from trainer.reports.figures import Figures
 from trainer.reports.filters import ReportFilter, has_matching_assignment, people_condition
 from trainer.reports.pagination import Page, paginate
 
@@ -51,22 +52,10 @@ def _escape_like(text: str) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class EmployeeRow:
-    """A person in the HR list with a summary of their current assignments."""
+    """A person in the HR list with the figures of their current assignments."""
 
     user: User
-    by_status: dict[str, int]
-
-    @property
-    def assigned(self) -> int:
-        return sum(self.by_status.values())
-
-    @property
-    def compliant(self) -> int:
-        return sum(self.by_status.get(s, 0) for s in COMPLIANT)
-
-    @property
-    def most_urgent(self) -> str | None:
-        return next((s for s in URGENCY if self.by_status.get(s)), None)
+    figures: Figures
 
 
 def employee_list(
@@ -89,7 +78,7 @@ def employee_list(
     query = query.order_by(User.name, User.id).options(selectinload(User.manager))
     people = paginate(session, query, page, per_page)
     summaries = _summaries(session, [u.id for u in people.items], today, thresholds)
-    rows = [EmployeeRow(u, summaries.get(u.id, {})) for u in people.items]
+    rows = [EmployeeRow(u, Figures(summaries.get(u.id, {}))) for u in people.items]
     return Page(items=rows, total=people.total, number=people.number, per_page=people.per_page)
 
 

@@ -15,22 +15,26 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 BATCH_ROWS = 500
 
 
+def neutral_row(row: Iterable[Any]) -> list[Any]:
+    """CSV cells that cannot run as formulas: text starting with = + - @ tab or CR gets a
+    leading apostrophe (spreadsheets show it as text). Numbers pass unchanged, times are
+    written in ISO 8601, None is empty. Written for speed: it runs for every cell."""
+    return [
+        ("'" + v if v and v[0] in FORMULA_TRIGGERS else v) if type(v) is str
+        else v.isoformat() if type(v) is dt.datetime
+        else ("true" if v else "false") if type(v) is bool
+        else v
+        for v in row
+    ]
+
+
 def neutralise(value: Any) -> Any:
-    """A CSV cell that cannot run as a formula: text starting with = + - @ tab or CR gets a
-    leading apostrophe (shown as text by spreadsheets). Numbers pass through unchanged."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
+    """One cell, as `neutral_row` writes it."""
+    return neutral_row([value])[0]
 
 
 def csv_chunks(
@@ -39,10 +43,10 @@ def csv_chunks(
     """The CSV text of `header` and `rows`, yielded every `batch` rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
+    writer.writerow(neutral_row(header))
     pending = 0
     for row in rows:
-        writer.writerow([neutralise(v) for v in row])
+        writer.writerow(neutral_row(row))
         pending += 1
         if pending >= batch:
             yield buffer.getvalue()

@@ -29,7 +29,7 @@ from trainer.audit import Actor
 from trainer.compliance.status import COMPLIANT, Thresholds, status_sql
 from trainer.models import Assignment, ComplianceSnapshot, User
 from trainer.people.scope import restrict_to_scope
-from trainer.reports.dashboard import Figures
+from trainer.reports.figures import Figures
 from trainer.reports.filters import NO_DEPARTMENT, ReportFilter, people_condition
 
 MONTHS = 12
