@@ -87,6 +87,17 @@ def create_demo_organisation(
         )
         session.add(user)
         people[local] = user
+    lines = _give_logins(people)
+    session.flush()
+    _scope_hr_login(session, people)
+    history = create_history(session, list(people.values()), today, thresholds or Thresholds(),
+                             refresher_window_days)
+    audit.record(session, Actor.cli(), "demo.created", people=len(people), **dataclasses.asdict(history))
+    _write_private(logins_file, "\n".join(lines) + "\n")
+    return lines
+
+
+def _give_logins(people: dict[str, User]) -> list[str]:
     lines = []
     for role, local, extra_roles in LOGINS:
         user = people[local]
@@ -96,12 +107,6 @@ def create_demo_organisation(
         user.is_hr = "hr" in extra_roles
         user.is_admin = "admin" in extra_roles
         lines.append(f"{role:9} {user.email}  password: {password}")
-    session.flush()
-    _scope_hr_login(session, people)
-    history = create_history(session, list(people.values()), today, thresholds or Thresholds(),
-                             refresher_window_days)
-    audit.record(session, Actor.cli(), "demo.created", people=len(people), **dataclasses.asdict(history))
-    _write_private(logins_file, "\n".join(lines) + "\n")
     return lines
 
 

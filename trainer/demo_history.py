@@ -59,24 +59,20 @@ def create_history(
     with clock.frozen(start):
         for course in courses:
             ensure_course_default(session, actor, course)
+    # People hired later join (become active) on their first day, as new hires do.
     not_yet_hired = [p for p in people if p.hired_on and p.hired_on > start]
-    for person in not_yet_hired:
-        person.active = False
-    session.flush()
     planned: dict[int, dt.date | None] = {}
     update_day = today - dt.timedelta(days=UPDATE_DAYS_AGO)
-    for day in _weeks(start, today):
+    for day in [*_weeks(start, today), today]:
         for person in not_yet_hired:
-            person.active = person.active or (person.hired_on is not None and person.hired_on <= day)
+            person.active = person.hired_on is not None and person.hired_on <= day
         if summary.regulation_update is None and day >= update_day:
             summary.regulation_update = _publish_update(session, actor, courses, update_day)
         _complete_due(session, actor, planned, day, summary)
         with clock.frozen(day):
             sync_assignments(session, day, actor=actor, refresher_window_days=refresher_window_days)
         _plan_open(session, planned, day)
-    _complete_due(session, actor, planned, today, summary)
     with clock.frozen(today):
-        sync_assignments(session, today, actor=actor, refresher_window_days=refresher_window_days)
         take_snapshots(session, actor, today, thresholds)
     return summary
 
