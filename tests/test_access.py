@@ -44,6 +44,7 @@ def test_role_matrix_for_pages(app, session, client, auth, role):
         if path == "/logout":
             continue
         response = client.get(path)
+        response.close()  # exports stream: closing ends their request context
         if access.public:
             assert response.status_code in (200, 302), path
         elif access.api_scope:

@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_IDLE_MINUTES": 60,
     # Request bodies and uploads.
     "MAX_UPLOAD_MB": 10,
+    # Largest staff CSV accepted by the HR import page (the CLI has no limit).
+    "IMPORT_MAX_MB": 8,
     # Compliance thresholds (days).
     "DUE_SOON_DAYS": 14,
     "EXPIRING_DAYS": 30,

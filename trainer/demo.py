@@ -7,6 +7,7 @@ readable only by the owner so that `make run` can show them again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import stat
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from trainer import audit, clock
 from trainer.audit import Actor
+from trainer.compliance.status import Thresholds
+from trainer.demo_history import create_history
 from trainer.models import User
 from trainer.people.accounts import get_or_create_department
 from trainer.security import generate_password, hash_password
@@ -50,7 +53,10 @@ LOGINS = [
     ("employee", "sofia.marques", ()),
     ("hr", "grace.kim", ("hr",)),
     ("admin", "ravi.sharma", ("admin",)),
+    ("hr-scoped", "jonas.weber", ("hr",)),
 ]
+# (label, local part, department): an HR login limited to one department.
+SCOPED_HR = ("hr-scoped", "jonas.weber", "Customer Service")
 
 
 def has_people(session: Session) -> bool:
@@ -61,8 +67,12 @@ def demo_logins_path(instance_path: str) -> Path:
     return Path(instance_path) / "demo-logins.txt"
 
 
-def create_demo_organisation(session: Session, logins_file: Path) -> list[str]:
-    """Create the demo staff; return "role: e-mail / password" lines (also written to file)."""
+def create_demo_organisation(
+    session: Session, logins_file: Path, *, thresholds: Thresholds | None = None,
+    refresher_window_days: int = 30,
+) -> list[str]:
+    """Create the demo staff and, with whatever courses exist, two years of their training
+    history; return "role: e-mail / password" lines (also written to file)."""
     today = clock.today()
     people: dict[str, User] = {}
     for name, local, department, job_role, manager, years in STAFF:
@@ -77,6 +87,17 @@ def create_demo_organisation(session: Session, logins_file: Path) -> list[str]:
         )
         session.add(user)
         people[local] = user
+    lines = _give_logins(people)
+    session.flush()
+    _scope_hr_login(session, people)
+    history = create_history(session, list(people.values()), today, thresholds or Thresholds(),
+                             refresher_window_days)
+    audit.record(session, Actor.cli(), "demo.created", people=len(people), **dataclasses.asdict(history))
+    _write_private(logins_file, "\n".join(lines) + "\n")
+    return lines
+
+
+def _give_logins(people: dict[str, User]) -> list[str]:
     lines = []
     for role, local, extra_roles in LOGINS:
         user = people[local]
@@ -86,10 +107,13 @@ def create_demo_organisation(session: Session, logins_file: Path) -> list[str]:
         user.is_hr = "hr" in extra_roles
         user.is_admin = "admin" in extra_roles
         lines.append(f"{role:9} {user.email}  password: {password}")
-    session.flush()
-    audit.record(session, Actor.cli(), "demo.created", people=len(people))
-    _write_private(logins_file, "\n".join(lines) + "\n")
     return lines
+
+
+def _scope_hr_login(session: Session, people: dict[str, User]) -> None:
+    """The second HR login sees only Customer Service: HR scopes in action."""
+    scoped = people[SCOPED_HR[1]]
+    scoped.hr_departments = [get_or_create_department(session, SCOPED_HR[2])]
 
 
 def _write_private(path: Path, text: str) -> None:

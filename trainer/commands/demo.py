@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from trainer.compliance.status import Thresholds
 from trainer.demo import create_demo_organisation, demo_logins_path, has_people
 
 
@@ -21,7 +22,10 @@ def demo_command(if_empty: bool) -> None:
             click.echo("Demo: the database already has people; nothing created.")
             return
         raise click.ClickException("The database already has people; the demo needs an empty one.")
-    logins = create_demo_organisation(db.session, logins_file)
+    logins = create_demo_organisation(
+        db.session, logins_file, thresholds=Thresholds.from_config(current_app.config),
+        refresher_window_days=int(current_app.config["REFRESHER_WINDOW_DAYS"]),
+    )
     db.session.commit()
     click.echo(f"Demo organisation created. Logins (also in {logins_file}):")
     for line in logins:

@@ -1,16 +1,24 @@
-"""`trainer users ...`: create accounts from the command line."""
+"""`trainer users ...`: create accounts and import staff lists from the command line."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
+from trainer import clock
 from trainer.audit import Actor
+from trainer.commands.options import as_of_option
 from trainer.extensions import db
 from trainer.models import ROLES
 from trainer.people.accounts import AccountError, NewUser, create_user
+from trainer.people.staff_apply import apply_import
+from trainer.people.staff_file import read_staff_bytes
+from trainer.people.staff_import import ImportOptions, ImportPlan, plan_import
 from trainer.security import generate_password
 
 
@@ -59,3 +67,55 @@ def _read_password(from_stdin: bool, generate: bool) -> str:
             raise click.ClickException("No password on standard input.")
         return password
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+PREVIEW_ROWS = 50
+
+
+@users_group.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would change, change nothing.")
+@click.option("--deactivate-missing", is_flag=True,
+              help="The file is the full staff list: deactivate active people not in it.")
+@click.option("--skip-bad-rows", is_flag=True, help="Import the good rows even if some rows have errors.")
+@as_of_option
+@with_appcontext
+def import_command(csv_file: Path, dry_run: bool, deactivate_missing: bool, skip_bad_rows: bool,
+                   as_of: dt.date | None) -> None:
+    """Create, update and deactivate staff from a CSV file (email, name, department, job_role,
+    manager_email, hired_on, active), in one transaction, then sync assignments."""
+    raw = csv_file.read_bytes()
+    with click.progressbar(length=raw.count(b"\n") or 1, label="Reading rows", file=sys.stderr) as bar:
+        staff = read_staff_bytes(raw, progress=bar.update)
+    options = ImportOptions(deactivate_missing=deactivate_missing, skip_bad_rows=skip_bad_rows)
+    plan = plan_import(db.session, staff, options)
+    _print_plan(plan)
+    if not plan.can_apply:
+        db.session.rollback()
+        raise click.ClickException(f"{len(plan.bad_lines)} rows have errors; nothing was imported. "
+                                   "Fix them, or import the rest with --skip-bad-rows.")
+    if dry_run:
+        db.session.rollback()
+        click.echo("Dry run: nothing was changed.")
+        return
+    result = apply_import(db.session, Actor.cli(), plan, clock.today(),
+                          refresher_window_days=int(current_app.config["REFRESHER_WINDOW_DAYS"]))
+    db.session.commit()
+    click.echo(f"Imported: {result.summary()}.")
+
+
+def _print_plan(plan: ImportPlan) -> None:
+    summary = plan.summary()
+    click.echo(", ".join(f"{n} {what.replace('_', ' ')}" for what, n in summary.items()) + ".")
+    for problem in plan.problems:
+        click.echo(f"  line {problem.line}: {problem.message}")
+    for row in plan.created[:PREVIEW_ROWS]:
+        click.echo(f"  + {row.email} ({row.name})")
+    for change in plan.updated[:PREVIEW_ROWS]:
+        fields = "; ".join(f"{f}: {old} -> {new}" for f, (old, new) in change.changes.items())
+        click.echo(f"  ~ {change.row.email}: {fields}")
+    for account in plan.deactivated[:PREVIEW_ROWS]:
+        click.echo(f"  - {account.email} (deactivate)")
+    hidden = sum(max(0, len(rows) - PREVIEW_ROWS) for rows in (plan.created, plan.updated, plan.deactivated))
+    if hidden:
+        click.echo(f"  … and {hidden} more changes.")

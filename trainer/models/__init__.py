@@ -18,6 +18,7 @@ from trainer.models.requirement import (
     requirement_departments,
     requirement_users,
 )
+from trainer.models.snapshot import ComplianceSnapshot
 from trainer.models.token import API_SCOPES, ApiToken, PasswordResetToken
 from trainer.models.user import ROLES, Department, User, hr_scope
 
@@ -32,6 +33,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Certificate",
+    "ComplianceSnapshot",
     "Course",
     "Department",
     "Module",

@@ -42,6 +42,8 @@ class User(UserMixin, Base):
     __table_args__ = (
         Index("ix_users_department_active", "department_id", "active"),
         Index("ix_users_manager", "manager_id"),
+        # HR lists and exports are ordered by name.
+        Index("ix_users_name", "name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

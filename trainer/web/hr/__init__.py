@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 
-from trainer.web.hr import views  # noqa: E402, F401  (registers the routes)
+from trainer.web.hr import (  # noqa: E402, F401  (registers the routes)
+    dashboard,
+    employees,
+    exports,
+    imports,
+    lists,
+)

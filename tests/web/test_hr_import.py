@@ -1,0 +1,83 @@
+"""Staff import from the HR pages: upload, preview the differences, confirm."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from sqlalchemy import select
+
+from tests.conftest import csrf_token
+from tests.factories import make_user
+from trainer.models import User
+
+HEADER = "email,name,department,job_role,manager_email,hired_on,active\n"
+
+
+def upload(client, text, **options):
+    data = {"csrf_token": csrf_token(client, "/hr/import"),
+            "file": (io.BytesIO(text.encode()), options.pop("name", "staff.csv")),
+            **{k: "y" for k, v in options.items() if v}}
+    return client.post("/hr/import", data=data, content_type="multipart/form-data")
+
+
+def confirm_fields(html):
+    return dict(re.findall(r'name="(\w+)" type="hidden" value="([^"]*)"', html))
+
+
+def test_upload_previews_then_confirm_applies(session, client, auth):
+    make_user(session, email="hr@example.com", roles=("hr",))
+    make_user(session, email="ann@example.com", name="Ann", department="Sales")
+    session.commit()
+    auth.login("hr@example.com")
+    preview = upload(client, HEADER + "ann@example.com,Ann Smith,Sales,Agent,,,\n"
+                                      "new@example.com,New,Sales,,,,\n")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Import preview" in html
+    assert "new@example.com" in html and "<del>Ann</del> → <ins>Ann Smith</ins>" in html
+    assert session.scalar(select(User).where(User.email == "new@example.com")) is None  # nothing yet
+    applied = client.post("/hr/import/confirm", data=confirm_fields(html), follow_redirects=True)
+    assert "Staff imported: 1 created, 1 updated" in applied.get_data(as_text=True)
+    session.expire_all()
+    assert session.scalar(select(User.name).where(User.email == "ann@example.com")) == "Ann Smith"
+
+
+def test_bad_rows_are_listed_by_line_and_block_the_import(session, client, auth):
+    make_user(session, email="hr@example.com", roles=("hr",))
+    session.commit()
+    auth.login("hr@example.com")
+    html = upload(client, HEADER + "ok@example.com,Ok,,,,,\nbroken,Bad,,,,,\n").get_data(as_text=True)
+    assert '<td class="number">3</td><td>bad e-mail &#39;broken&#39;' in html
+    assert "Apply these changes" not in html
+    refused = client.post("/hr/import/confirm", data=confirm_fields(html), follow_redirects=True)
+    assert "1 rows have errors; nothing was imported." in refused.get_data(as_text=True)
+    assert session.scalar(select(User).where(User.email == "ok@example.com")) is None
+    skipping = upload(client, HEADER + "ok@example.com,Ok,,,,,\nbroken,Bad,,,,,\n", skip_bad_rows=True)
+    assert "These rows will be skipped." in skipping.get_data(as_text=True)
+
+
+def test_a_preview_gone_stale_is_shown_again(session, client, auth):
+    make_user(session, email="hr@example.com", roles=("hr",))
+    session.commit()
+    auth.login("hr@example.com")
+    html = upload(client, HEADER + "ann@example.com,Ann,,,,,\n").get_data(as_text=True)
+    make_user(session, email="ann@example.com", name="Someone else")
+    session.commit()
+    again = client.post("/hr/import/confirm", data=confirm_fields(html)).get_data(as_text=True)
+    assert "changed since the preview" in again and "Import preview" in again
+    session.expire_all()
+    assert session.scalar(select(User.name).where(User.email == "ann@example.com")) == "Someone else"
+
+
+def test_upload_limits_are_explained(session, client, auth, app):
+    make_user(session, email="hr@example.com", roles=("hr",))
+    session.commit()
+    auth.login("hr@example.com")
+    app.config["IMPORT_MAX_MB"] = 1
+    big = upload(client, HEADER + "a@example.com,A,,,,,\n" * 60_000).get_data(as_text=True)
+    assert "The CSV file is larger than 1 MB." in big
+    wrong = upload(client, "not a spreadsheet", name="staff.xlsx").get_data(as_text=True)
+    assert "Upload a .csv file" in wrong
+    form = {"csrf_token": csrf_token(client, "/hr/import"), "payload": "!!!", "digest": "x"}
+    tampered = client.post("/hr/import/confirm", data=form, follow_redirects=True)
+    assert "Upload it again" in tampered.get_data(as_text=True)

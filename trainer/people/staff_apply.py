@@ -1,0 +1,138 @@
+"""Carrying out a staff import plan in bulk, then bringing assignments in line.
+
+A handful of set-based statements whatever the number of rows: insert the new
+departments, insert the new people, update the changed ones (by primary key, many at a
+time), set managers, deactivate the missing. Deactivating keeps every piece of evidence; it
+ends the person's sessions (session_version) and sync closes their open assignments.
+The caller commits, so the whole import is one transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from trainer import audit, clock
+from trainer.audit import Actor
+from trainer.compliance.sync import SyncResult, sync_assignments
+from trainer.models import Department, User
+from trainer.people.staff_import import ImportPlan
+
+CHUNK = 5000
+# Above this many people, sync everyone rather than a list of ids (bound-parameter limits).
+SYNC_ALL_ABOVE = 5000
+
+
+class ImportRefused(ValueError):
+    """The plan has bad rows and skipping them was not asked for."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    deactivated: int
+    unchanged: int
+    skipped: int
+    sync: SyncResult
+
+    def summary(self) -> str:
+        return (f"{self.created} created, {self.updated} updated, {self.deactivated} deactivated, "
+                f"{self.unchanged} unchanged, {self.skipped} bad rows skipped; "
+                f"assignments: {self.sync.summary()}")
+
+
+def apply_import(
+    session: Session, actor: Actor, plan: ImportPlan, today: Any, *, refresher_window_days: int = 30
+) -> ImportResult:
+    """Apply `plan` (flushes, does not commit) and sync assignments for the people touched."""
+    if not plan.can_apply:
+        raise ImportRefused(f"{len(plan.bad_lines)} rows have errors; nothing was imported.")
+    departments = _departments(session, plan)
+    ids = _create(session, plan, departments)
+    _update(session, plan, departments, ids)
+    deactivated = [a.id for a in plan.deactivated]
+    for chunk in _chunks(deactivated):
+        session.execute(
+            update(User).where(User.id.in_(chunk))
+            .values(active=False, deactivated_at=clock.now(), session_version=User.session_version + 1)
+            .execution_options(synchronize_session=False)
+        )
+    session.expire_all()
+    touched = [ids[r.email] for r in plan.created] + [u.account.id for u in plan.updated] + deactivated
+    result = ImportResult(len(plan.created), len(plan.updated), len(deactivated), plan.unchanged,
+                          len(plan.bad_lines), _sync(session, actor, today, touched, refresher_window_days))
+    audit.record(session, actor, "users.imported", **plan.summary(),
+                 deactivate_missing=plan.options.deactivate_missing, assignments=result.sync.summary())
+    return result
+
+
+def _departments(session: Session, plan: ImportPlan) -> dict[str, int]:
+    wanted = {r.fields["department"] for r in plan.created if r.fields.get("department")}
+    wanted |= {u.changes["department"][1] for u in plan.updated if u.changes.get("department", (0, 0))[1]}
+    known = dict(session.execute(select(Department.name, Department.id)).all())
+    missing = sorted(wanted - set(known))
+    if missing:
+        session.execute(insert(Department), [{"name": name} for name in missing])
+        known = dict(session.execute(select(Department.name, Department.id)).all())
+    return known
+
+
+def _create(session: Session, plan: ImportPlan, departments: dict[str, int]) -> dict[str, int]:
+    """Insert the new people (managers are set afterwards: they may be new too)."""
+    now = clock.now()
+    rows = [{
+        "email": r.email, "name": r.name, "department_id": departments.get(r.fields.get("department") or ""),
+        "job_role": r.fields.get("job_role"), "hired_on": r.fields.get("hired_on"),
+        "active": r.fields.get("active", True),
+        "deactivated_at": None if r.fields.get("active", True) else now,
+        "created_at": now, "is_hr": False, "is_admin": False, "locale": "en", "session_version": 1,
+        "digest_frequency": "immediate",
+    } for r in plan.created]
+    for chunk in _chunks(rows):
+        session.execute(insert(User), chunk)
+    return dict(session.execute(select(User.email, User.id)).all()) if rows or plan.updated else {}
+
+
+def _update(session: Session, plan: ImportPlan, departments: dict[str, int], ids: dict[str, int]) -> None:
+    now = clock.now()
+    values = [_changed_values(u.account.id, u.account.session_version, u.changes, departments, ids, now)
+              for u in plan.updated]
+    values += [{"id": ids[r.email], "manager_id": ids[r.fields["manager_email"]]}
+               for r in plan.created if r.fields.get("manager_email")]
+    for chunk in _chunks(values):
+        session.execute(update(User), chunk)
+
+
+def _changed_values(user_id: int, session_version: int, changes: dict[str, tuple[Any, Any]],
+                    departments: dict[str, int], ids: dict[str, int], now: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {"id": user_id}
+    for field, (_, new) in changes.items():
+        if field == "department":
+            values["department_id"] = departments[new] if new else None
+        elif field == "manager_email":
+            values["manager_id"] = ids[new] if new else None
+        elif field == "active":
+            values.update(active=new, deactivated_at=None if new else now)
+            if not new:
+                values["session_version"] = session_version + 1
+        else:
+            values[field] = new
+    return values
+
+
+def _sync(session: Session, actor: Actor, today: Any, touched: list[int], window: int) -> SyncResult:
+    if not touched:
+        return SyncResult()
+    only = None if len(touched) > SYNC_ALL_ABOVE else touched
+    return sync_assignments(session, today, actor=actor, refresher_window_days=window, user_ids=only)
+
+
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+

@@ -1,0 +1,37 @@
+"""The options of HR filter forms: departments, courses and managers the viewer may pick."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from trainer.models import Course, Department, User
+from trainer.people.scope import restrict_to_scope
+
+
+@dataclasses.dataclass(frozen=True)
+class Choices:
+    departments: list[tuple[int, str]]
+    courses: list[tuple[int, str]]
+    managers: list[tuple[int, str]]
+
+
+def filter_choices(session: Session, scope: frozenset[int] | None) -> Choices:
+    """Departments within scope, courses, and people who manage someone within scope."""
+    departments = select(Department.id, Department.name).order_by(Department.name)
+    if scope is not None:
+        departments = departments.where(Department.id.in_(scope))
+    manager = aliased(User)
+    managers = (
+        select(manager.id, manager.name).join(User, User.manager_id == manager.id)
+        .where(User.active.is_(True)).distinct().order_by(manager.name, manager.id)
+    )
+    managers = restrict_to_scope(managers, set(scope) if scope is not None else None)
+    courses = select(Course.id, Course.title).where(Course.retired_at.is_(None)).order_by(Course.title)
+    return Choices(
+        departments=[tuple(r) for r in session.execute(departments)],  # type: ignore[misc]
+        courses=[tuple(r) for r in session.execute(courses)],  # type: ignore[misc]
+        managers=[tuple(r) for r in session.execute(managers)],  # type: ignore[misc]
+    )

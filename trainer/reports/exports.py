@@ -1,0 +1,255 @@
+"""Exports for HR and auditors, as streams: the completion matrix, the audit evidence for a
+date range, and lists of assignments (the overdue list among them).
+
+Each export is a header plus rows read through a server-side cursor (`yield_per`), and is
+written as CSV or JSON by trainer.reports.streaming. Starting one records "report.exported".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import Session, aliased
+
+from trainer import audit, clock
+from trainer.audit import Actor
+from trainer.compliance.status import Thresholds, status_sql
+from trainer.models import (
+    Assignment,
+    Certificate,
+    Course,
+    Department,
+    Module,
+    ModuleCompletion,
+    ModuleVersion,
+    User,
+)
+from trainer.people.scope import restrict_to_scope
+from trainer.reports.assignments import assignment_rows_query, days_overdue
+from trainer.reports.filters import ReportFilter, has_matching_assignment, people_condition
+from trainer.reports.streaming import csv_chunks, json_chunks
+
+FORMATS = ("csv", "json")
+CURSOR_ROWS = 2000
+PERSON_COLUMNS = ("email", "name", "department", "job_role", "manager_email")
+MATRIX_CELLS = ("status", "due_on", "completed_on", "expires_on")
+Manager = aliased(User, name="manager")
+
+
+@dataclasses.dataclass(frozen=True)
+class Export:
+    """A named export: its file name and its text, produced lazily chunk by chunk."""
+
+    filename: str
+    media_type: str
+    chunks: Iterator[str]
+
+
+def record_export(session: Session, actor: Actor, report: str, fmt: str, filters: ReportFilter,
+                  **details: Any) -> None:
+    """Audit that `actor` exported `report` (before the rows are read)."""
+    audit.record(session, actor, "report.exported", report=report, format=fmt,
+                 filters=filters.describe(), **details)
+
+
+def _stream(session: Session, query: Select[Any]) -> Iterator[Any]:
+    """Rows as plain tuples through a server-side cursor, on the session's connection (Core
+    execution: no ORM row processing, which would cost more than writing the CSV)."""
+    result = session.connection().execute(query, execution_options={"yield_per": CURSOR_ROWS})
+    for partition in result.partitions():
+        yield from partition
+
+
+def _export(name: str, fmt: str, header: list[str], rows: Iterator[list[Any]], head: dict[str, Any],
+            key: str) -> Export:
+    stamp = clock.today().isoformat()
+    if fmt == "csv":
+        return Export(f"{name}-{stamp}.csv", "text/csv", csv_chunks(header, rows))
+    records = (dict(zip(header, row, strict=True)) for row in rows)
+    return Export(f"{name}-{stamp}.json", "application/json", json_chunks(head, [(key, records)]))
+
+
+# --- completion matrix -----------------------------------------------------------------
+
+def completion_matrix(
+    session: Session, fmt: str, filters: ReportFilter, today: dt.date, thresholds: Thresholds
+) -> Export:
+    """One row per active person the filter admits, with each course's status and dates."""
+    courses = _matrix_courses(session, filters)
+    rows = _matrix_rows(_stream(session, _matrix_query(filters, today, thresholds)), courses)
+    stamp = clock.today().isoformat()
+    if fmt == "csv":
+        header = [*PERSON_COLUMNS, *(f"{slug} {cell}" for _, slug, _ in courses for cell in MATRIX_CELLS)]
+        return Export(f"completion-{stamp}.csv", "text/csv", csv_chunks(header, rows))
+    head = {"report": "completion", "as_of": today, "filters": filters.describe(),
+            "courses": [{"slug": slug, "title": title} for _, slug, title in courses]}
+    records = (_matrix_record(row, courses) for row in rows)
+    return Export(f"completion-{stamp}.json", "application/json",
+                  json_chunks(head, [("employees", records)]))
+
+
+def _matrix_courses(session: Session, filters: ReportFilter) -> list[tuple[int, str, str]]:
+    query = select(Course.id, Course.slug, Course.title).where(Course.retired_at.is_(None))
+    if filters.course_id:
+        query = query.where(Course.id == filters.course_id)
+    return [tuple(row) for row in session.execute(query.order_by(Course.slug))]  # type: ignore[misc]
+
+
+def _matrix_query(filters: ReportFilter, today: dt.date, thresholds: Thresholds) -> Select[Any]:
+    joined = [Assignment.user_id == User.id, Assignment.current.is_(True)]
+    if filters.course_id:
+        joined.append(Assignment.course_id == filters.course_id)
+    query = (
+        select(User.id.label("user_id"), User.email, User.name, Department.name.label("department"),
+               User.job_role, Manager.email.label("manager_email"), Assignment.course_id,
+               status_sql(today, thresholds).label("status"), Assignment.due_on,
+               Assignment.completed_on, Assignment.expires_on)
+        .select_from(User)
+        .outerjoin(Assignment, and_(*joined))
+        .outerjoin(Department, Department.id == User.department_id)
+        .outerjoin(Manager, Manager.id == User.manager_id)
+        .where(User.active.is_(True), *people_condition(filters))
+        .order_by(User.name, User.id, Assignment.course_id)
+    )
+    query = restrict_to_scope(query, set(filters.scope) if filters.scope is not None else None)
+    if filters.status:
+        query = query.where(has_matching_assignment(filters, today, thresholds))
+    return query
+
+
+def _matrix_rows(stream: Iterator[Any], courses: list[tuple[int, str, str]]) -> Iterator[list[Any]]:
+    """One list per person: their five columns, then four cells per course (None if not
+    assigned). The query's rows come ordered by person, one per assignment."""
+    width = len(MATRIX_CELLS)
+    offsets = {course_id: 5 + i * width for i, (course_id, _, _) in enumerate(courses)}
+    blank = [None] * (width * len(courses))
+    for _, group in itertools.groupby(stream, key=itemgetter(0)):
+        first = next(group)
+        values = [*first[1:6], *blank]
+        for row in itertools.chain((first,), group):
+            offset = offsets.get(row[6])
+            if offset is not None:
+                values[offset:offset + width] = row[7:11]
+        yield values
+
+
+def _matrix_record(values: list[Any], courses: list[tuple[int, str, str]]) -> dict[str, Any]:
+    width = len(MATRIX_CELLS)
+    record: dict[str, Any] = dict(zip(PERSON_COLUMNS, values, strict=False))
+    record["courses"] = {}
+    for i, (_, slug, _) in enumerate(courses):
+        cells = values[5 + i * width:5 + (i + 1) * width]
+        if cells[0] is not None:
+            record["courses"][slug] = dict(zip(MATRIX_CELLS, cells, strict=True))
+    return record
+
+
+# --- audit evidence --------------------------------------------------------------------
+
+EVIDENCE_COLUMNS = ["kind", "completed", "email", "name", "department", "course", "course_title",
+                    "module", "module_title", "version", "content_hash", "method", "score", "cycle",
+                    "reason", "expires_on", "certificate"]
+
+
+def audit_evidence(
+    session: Session, fmt: str, filters: ReportFilter, start: dt.date, end: dt.date
+) -> Export:
+    """Who completed which version of what, when, with what score, between two dates
+    (inclusive): every module completion, then every course (assignment) completion."""
+    head = {"report": "evidence", "from": start, "to": end, "filters": filters.describe()}
+    stamp = f"{start.isoformat()}-to-{end.isoformat()}"
+    if fmt == "csv":
+        rows = itertools.chain(_module_rows(session, filters, start, end),
+                               _course_rows(session, filters, start, end))
+        return Export(f"evidence-{stamp}.csv", "text/csv", csv_chunks(EVIDENCE_COLUMNS, rows))
+    sections = [
+        ("module_completions", _records(_module_rows(session, filters, start, end))),
+        ("course_completions", _records(_course_rows(session, filters, start, end))),
+    ]
+    return Export(f"evidence-{stamp}.json", "application/json", json_chunks(head, sections))
+
+
+def _records(rows: Iterator[list[Any]]) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        yield {k: v for k, v in zip(EVIDENCE_COLUMNS, row, strict=True) if k != "kind" and v is not None}
+
+
+def _evidence_people(query: Select[Any], filters: ReportFilter) -> Select[Any]:
+    """Leavers stay in evidence: no `active` condition here."""
+    query = query.where(*people_condition(filters))
+    return restrict_to_scope(query, set(filters.scope) if filters.scope is not None else None)
+
+
+def _module_rows(
+    session: Session, filters: ReportFilter, start: dt.date, end: dt.date
+) -> Iterator[list[Any]]:
+    since = dt.datetime.combine(start, dt.time(0), tzinfo=dt.UTC)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
+    mc = ModuleCompletion
+    query = (
+        select(mc.completed_at, User.email, User.name, Department.name, Course.slug, Course.title,
+               Module.slug, ModuleVersion.title, ModuleVersion.number, ModuleVersion.content_hash,
+               mc.method, mc.score)
+        .join(User, User.id == mc.user_id)
+        .join(ModuleVersion, ModuleVersion.id == mc.module_version_id)
+        .join(Module, Module.id == mc.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(mc.completed_at >= since, mc.completed_at < until)
+        .order_by(mc.completed_at, mc.id)
+    )
+    if filters.course_id:
+        query = query.where(Course.id == filters.course_id)
+    for row in _stream(session, _evidence_people(query, filters)):
+        yield ["module", *row, None, None, None, None]
+
+
+def _course_rows(
+    session: Session, filters: ReportFilter, start: dt.date, end: dt.date
+) -> Iterator[list[Any]]:
+    a = Assignment
+    query = (
+        select(a.completed_on, User.email, User.name, Department.name, Course.slug, Course.title,
+               a.cycle, a.reason, a.expires_on, Certificate.code)
+        .join(User, User.id == a.user_id)
+        .join(Course, Course.id == a.course_id)
+        .outerjoin(Department, Department.id == User.department_id)
+        .outerjoin(Certificate, Certificate.assignment_id == a.id)
+        .where(a.completed_on >= start, a.completed_on <= end)
+        .order_by(a.completed_on, a.id)
+    )
+    if filters.course_id:
+        query = query.where(a.course_id == filters.course_id)
+    for done, email, name, department, slug, title, cycle, reason, expires, code in _stream(
+        session, _evidence_people(query, filters)
+    ):
+        yield ["course", done, email, name, department, slug, title, None, None, None, None, None,
+               None, cycle, reason, expires, code]
+
+
+# --- assignment lists --------------------------------------------------------------------
+
+ASSIGNMENT_COLUMNS = ["name", "email", "department", "manager", "manager_email", "course", "status",
+                      "assigned_on", "due_on", "completed_on", "expires_on", "days_overdue"]
+
+
+def assignment_list(
+    session: Session, fmt: str, filters: ReportFilter, today: dt.date, thresholds: Thresholds,
+    *, name: str = "assignments", overdue_first: bool = False,
+) -> Export:
+    """The rows of an HR list (the overdue list, or the list behind a dashboard number)."""
+    query = assignment_rows_query(filters, today, thresholds, overdue_first=overdue_first)
+    rows = (
+        [name, email, department, manager, manager_email, course, status, assigned, due, done, expires,
+         days_overdue(due, today) if status == "overdue" else None]
+        for (_, _, name, email, department, manager, manager_email, _, course, _, status, _, assigned,
+             due, done, expires) in _stream(session, query)
+    )
+    head = {"report": name, "as_of": today, "filters": filters.describe()}
+    return _export(name, fmt, ASSIGNMENT_COLUMNS, rows, head, "assignments")

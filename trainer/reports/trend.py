@@ -1,0 +1,177 @@
+"""Compliance over the last twelve months: reconstructed from history, kept as snapshots.
+
+Assignment rows are history: each has assigned_on, completed_on, expires_on, closed_on and
+a cycle, and a cycle stops being current when it is closed or the next cycle is assigned.
+So the status of every row on a past day d can be recomputed: it was "in force" on d if it
+was assigned by then and neither closed nor superseded, and its status on d is
+status_sql(d) applied to the row as it stood on d (dates after d masked out).
+
+Recomputing twelve months scans all history twelve times over, which at 50,000 people
+takes seconds; past months do not change, so `take_snapshots` stores them once (run
+`trainer report snapshot` from cron) and the dashboard reads them. Months without a
+snapshot, and filters a snapshot cannot answer (a manager's team), are reconstructed live.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, insert, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Subquery
+from sqlalchemy.sql.visitors import replacement_traverse
+
+from trainer import audit, clock
+from trainer.audit import Actor
+from trainer.compliance.status import COMPLIANT, Thresholds, status_sql
+from trainer.models import Assignment, ComplianceSnapshot, User
+from trainer.people.scope import restrict_to_scope
+from trainer.reports.figures import Figures
+from trainer.reports.filters import NO_DEPARTMENT, ReportFilter, people_condition
+
+MONTHS = 12
+Counts = tuple[int, int]  # (assigned, compliant)
+
+
+@dataclasses.dataclass(frozen=True)
+class TrendPoint:
+    day: dt.date
+    assigned: int
+    compliant: int
+
+    @property
+    def percent(self) -> int | None:
+        return self.compliant * 100 // self.assigned if self.assigned else None
+
+
+def month_ends(today: dt.date, months: int = MONTHS) -> list[dt.date]:
+    """The last day of each of the `months - 1` months before today's, then today."""
+    days = []
+    year, month = today.year, today.month
+    for _ in range(months - 1):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        days.append(dt.date(year, month, calendar.monthrange(year, month)[1]))
+    return [*reversed(days), today]
+
+
+def compliance_trend(
+    session: Session, today: dt.date, thresholds: Thresholds, filters: ReportFilter,
+    today_figures: Figures,
+) -> list[TrendPoint]:
+    """Twelve points: past month ends from snapshots (or history), then today's figures.
+
+    A status filter does not apply: the trend is of the filtered people's compliance.
+    """
+    filters = dataclasses.replace(filters, status=None)
+    past = month_ends(today)[:-1]
+    stored = {} if filters.manager_id else _from_snapshots(session, past, filters)
+    missing = [d for d in past if d not in stored]
+    live = reconstruct(session, missing, thresholds, filters) if missing else {}
+    points = [TrendPoint(d, *(stored.get(d) or live.get(d) or (0, 0))) for d in past]
+    return [*points, TrendPoint(today, today_figures.assigned, today_figures.compliant)]
+
+
+def take_snapshots(session: Session, actor: Actor, today: dt.date, thresholds: Thresholds) -> list[dt.date]:
+    """Store the month ends of the past year that have no snapshot yet; returns them."""
+    past = month_ends(today)[:-1]
+    taken = set(session.scalars(
+        select(ComplianceSnapshot.month_end).where(ComplianceSnapshot.month_end.in_(past)).distinct()
+    ))
+    missing = [d for d in past if d not in taken]
+    if not missing:
+        return []
+    now = clock.now()
+    rows = [{"month_end": d, "department_id": NO_DEPARTMENT, "course_id": 0, "assigned": 0,
+             "compliant": 0, "taken_at": now} for d in missing]
+    for (day, department_id, course_id), (assigned, compliant) in reconstruct(
+        session, missing, thresholds, ReportFilter(), by_group=True
+    ).items():
+        if assigned:
+            rows.append({"month_end": day, "department_id": department_id, "course_id": course_id,
+                         "assigned": assigned, "compliant": compliant, "taken_at": now})
+    session.execute(insert(ComplianceSnapshot), rows)
+    audit.record(session, actor, "report.snapshot_taken", months=[d.isoformat() for d in missing])
+    return missing
+
+
+def _from_snapshots(session: Session, days: list[dt.date], filters: ReportFilter) -> dict[dt.date, Counts]:
+    s = ComplianceSnapshot
+    present = set(session.scalars(select(s.month_end).where(s.month_end.in_(days)).distinct()))
+    if not present:
+        return {}
+    query = select(s.month_end, func.sum(s.assigned), func.sum(s.compliant)).where(
+        s.month_end.in_(present), s.course_id != 0
+    )
+    if filters.department_id is not None:
+        query = query.where(s.department_id == filters.department_id)
+    if filters.scope is not None:
+        query = query.where(s.department_id.in_(filters.scope))
+    if filters.course_id:
+        query = query.where(s.course_id == filters.course_id)
+    found = {day: (int(a or 0), int(c or 0)) for day, a, c in session.execute(query.group_by(s.month_end))}
+    return {day: found.get(day, (0, 0)) for day in present}
+
+
+def reconstruct(
+    session: Session, days: list[dt.date], thresholds: Thresholds, filters: ReportFilter,
+    *, by_group: bool = False,
+) -> dict[Any, Counts]:
+    """(assigned, compliant) on each day, from assignment history, in one scan.
+
+    Keys are days, or (day, department id, course id) with `by_group`.
+    """
+    history = _history(filters)
+    h = history.c
+    columns: list[ColumnElement[Any]] = []
+    for day in days:
+        in_force = _in_force(h, day)
+        compliant = and_(in_force, status_as_of(day, thresholds, history).in_(COMPLIANT))
+        columns += [func.sum(case((in_force, 1), else_=0)), func.sum(case((compliant, 1), else_=0))]
+    groups = [h.department_id, h.course_id] if by_group else []
+    result: dict[Any, Counts] = {}
+    for row in session.execute(select(*groups, *columns).group_by(*groups)):
+        key, sums = tuple(row[:len(groups)]), row[len(groups):]
+        for i, day in enumerate(days):
+            result[(day, *key) if by_group else day] = (int(sums[2 * i] or 0), int(sums[2 * i + 1] or 0))
+    return result
+
+
+def status_as_of(day: dt.date, thresholds: Thresholds, history: Subquery) -> ColumnElement[str]:
+    """status_sql(day) over a history row as it stood on `day`: later dates masked out."""
+    h = history.c
+    table = Assignment.__table__
+    masked = {name: case((h[name] <= day, h[name])) for name in ("completed_on", "closed_on", "started_on")}
+
+    def replace(element: Any) -> Any:
+        if getattr(element, "table", None) is table and element.name in h:
+            return masked.get(element.name, h[element.name])
+        return None
+
+    return replacement_traverse(status_sql(day, thresholds), {}, replace)
+
+
+def _history(filters: ReportFilter) -> Subquery:
+    """Every assignment row of the filtered people, with when its next cycle was assigned."""
+    a = Assignment
+    next_assigned = func.lead(a.assigned_on).over(partition_by=(a.user_id, a.course_id), order_by=a.cycle)
+    department = func.coalesce(User.department_id, NO_DEPARTMENT).label("department_id")
+    query = (
+        select(a.course_id, a.reason, a.assigned_on, a.due_on, a.started_on, a.completed_on,
+               a.expires_on, a.closed_on, department, next_assigned.label("next_assigned_on"))
+        .join(User, User.id == a.user_id)
+        .where(*people_condition(filters))
+    )
+    query = restrict_to_scope(query, set(filters.scope) if filters.scope is not None else None)
+    if filters.course_id:
+        query = query.where(a.course_id == filters.course_id)
+    return query.subquery("history")
+
+
+def _in_force(h: Any, day: dt.date) -> ColumnElement[bool]:
+    return and_(h.assigned_on <= day,
+                or_(h.closed_on.is_(None), h.closed_on > day),
+                or_(h.next_assigned_on.is_(None), h.next_assigned_on > day))
+

@@ -1,0 +1,70 @@
+"""API: the employee list, one employee's completion status, and the employees sync."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from trainer import clock
+from trainer.compliance.status import Thresholds
+from trainer.extensions import db
+from trainer.people.staff_apply import apply_import
+from trainer.people.staff_file import read_staff_records
+from trainer.people.staff_import import ImportOptions, ImportPlan, plan_import
+from trainer.reports.feeds import employee_completion, employees_after, find_employee
+from trainer.web.access import api_scope
+from trainer.web.api import bp
+from trainer.web.api.auth import api_actor, current_token
+from trainer.web.api.responses import BadRequest, api_error, decode_cursor, page, page_limit, plain
+
+
+@bp.route("/employees")
+@api_scope("read")
+def employees() -> ResponseReturnValue:
+    limit = page_limit()
+    rows = employees_after(db.session, current_token().scope, decode_cursor(request.args.get("cursor")),
+                           limit, include_inactive=request.args.get("include_inactive") == "true")
+    return page(rows, limit, lambda row: row["id"])
+
+
+@bp.route("/employees/<ref>/completion")
+@api_scope("read")
+def employee_status(ref: str) -> ResponseReturnValue:
+    user = find_employee(db.session, current_token().scope, ref)
+    if user is None:
+        return api_error(404, "There is no such employee, or not in your departments.")
+    thresholds = Thresholds.from_config(current_app.config)
+    return jsonify(plain(employee_completion(db.session, user, clock.today(), thresholds)))
+
+
+@bp.route("/employees/sync", methods=["POST"])
+@api_scope("sync")
+def employees_sync() -> ResponseReturnValue:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or "employees" not in body:
+        raise BadRequest('Send a JSON object: {"employees": [...], "dry_run": true}.')
+    options = ImportOptions(deactivate_missing=body.get("deactivate_missing") is True,
+                            skip_bad_rows=body.get("skip_bad_rows") is True)
+    token = current_token()
+    plan = plan_import(db.session, read_staff_records(body["employees"]), options,
+                       scope=token.scope, acting_user_id=token.token.created_by_id)
+    dry_run = body.get("dry_run") is True
+    if dry_run or not plan.can_apply:
+        return jsonify(sync_report(plan, dry_run=dry_run, applied=False)), 200 if dry_run else 422
+    apply_import(db.session, api_actor(), plan, clock.today(),
+                 refresher_window_days=int(current_app.config["REFRESHER_WINDOW_DAYS"]))
+    db.session.commit()
+    return jsonify(sync_report(plan, dry_run=False, applied=True))
+
+
+def sync_report(plan: ImportPlan, *, dry_run: bool, applied: bool) -> dict:
+    """The plan as JSON: counts, who is created / updated (field by field) / deactivated."""
+    return plain({
+        "dry_run": dry_run, "applied": applied, "can_apply": plan.can_apply, "summary": plan.summary(),
+        "created": [r.email for r in plan.created],
+        "updated": [{"email": u.row.email, "changes": {f: {"from": old, "to": new}
+                                                       for f, (old, new) in u.changes.items()}}
+                    for u in plan.updated],
+        "deactivated": [a.email for a in plan.deactivated],
+        "errors": [{"row": p.line, "message": p.message} for p in plan.problems],
+    })

@@ -1,0 +1,47 @@
+"""What every HR view needs: the viewer's scope, the filter in the URL, the thresholds."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user
+
+from trainer.compliance.status import Thresholds
+from trainer.extensions import db
+from trainer.people.scope import visible_department_ids
+from trainer.reports.assignments import days_overdue
+from trainer.reports.filters import STATUS_GROUPS, STATUS_LABELS, ReportFilter, scoped
+from trainer.web.hr import bp
+
+
+def viewer_scope() -> frozenset[int] | None:
+    """The departments the signed-in HR user may see (None: all; admins see all)."""
+    return scoped(visible_department_ids(db.session, current_user))
+
+
+def request_filter(**fixed: object) -> ReportFilter:
+    """The filter in the query string, always within the viewer's scope. Values that make
+    no sense (a word where an id belongs, an unknown status) are ignored."""
+    status = request.args.get("status") or None
+    values = {
+        "scope": viewer_scope(),
+        "department_id": request.args.get("department", type=int),
+        "course_id": request.args.get("course", type=int),
+        "status": status if status in STATUS_GROUPS else None,
+        "manager_id": request.args.get("manager", type=int),
+        **fixed,
+    }
+    return ReportFilter(**values)  # type: ignore[arg-type]
+
+
+def thresholds() -> Thresholds:
+    return Thresholds.from_config(current_app.config)
+
+
+def page_number() -> int:
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+@bp.context_processor
+def report_labels() -> dict[str, object]:
+    """Status names as people read them, for every HR template."""
+    return {"status_labels": STATUS_LABELS, "days_overdue": days_overdue}

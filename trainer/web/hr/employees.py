@@ -1,0 +1,36 @@
+"""HR's list of employees and the page of one employee's training evidence."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+
+from trainer import clock
+from trainer.extensions import db
+from trainer.reports.choices import filter_choices
+from trainer.reports.employee import employee_record, visible_employee
+from trainer.reports.people import employee_list
+from trainer.web.access import roles_required
+from trainer.web.hr import bp
+from trainer.web.hr.common import page_number, request_filter, thresholds, viewer_scope
+
+
+@bp.route("/employees")
+@roles_required("hr", "admin")
+def employees():  # type: ignore[no-untyped-def]
+    filters = request_filter()
+    people = employee_list(db.session, filters, clock.today(), thresholds(),
+                           text=request.args.get("q", "")[:200], page=page_number())
+    return render_template("hr/employees.html", people=people, filters=filters,
+                           choices=filter_choices(db.session, filters.scope))
+
+
+@bp.route("/employees/<int:user_id>")
+@roles_required("hr", "admin")
+def employee(user_id: int):  # type: ignore[no-untyped-def]
+    scope = viewer_scope()
+    user = visible_employee(db.session, user_id, scope)
+    if user is None:
+        abort(404)
+    record = employee_record(db.session, user, clock.today(), thresholds())
+    manager_visible = user.manager is not None and visible_employee(db.session, user.manager.id, scope)
+    return render_template("hr/employee.html", record=record, manager_visible=manager_visible)

@@ -1,0 +1,33 @@
+"""Forms of the HR pages: the staff import upload and its confirmation."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
+from wtforms import BooleanField, HiddenField
+
+
+def staff_upload_form(max_mb: int) -> FlaskForm:
+    """The upload form, with the CSV size limit from configuration."""
+
+    class StaffUploadForm(FlaskForm):
+        file = FileField("Staff list (CSV)", validators=[
+            FileRequired("Choose a CSV file to upload."),
+            FileAllowed(["csv", "txt"], "Upload a .csv file (comma-separated, UTF-8)."),
+            FileSize(max_size=max_mb * 1024 * 1024,
+                     message=f"The CSV file is larger than {max_mb} MB. Split it, or import it with "
+                             "`trainer users import` on the server."),
+        ])
+        deactivate_missing = BooleanField("This is the full staff list: deactivate people who are not in it")
+        skip_bad_rows = BooleanField("Import the good rows even if some rows have errors")
+
+    return StaffUploadForm()
+
+
+class ConfirmImportForm(FlaskForm):
+    """Carries the previewed file back (compressed), so the import needs no server-side state."""
+
+    payload = HiddenField()
+    digest = HiddenField()
+    deactivate_missing = HiddenField()
+    skip_bad_rows = HiddenField()

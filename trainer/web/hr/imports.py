@@ -1,0 +1,90 @@
+"""Staff import from a CSV upload: upload, preview the differences, confirm."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import zlib
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from trainer import clock
+from trainer.extensions import db
+from trainer.people.staff_apply import ImportRefused, apply_import
+from trainer.people.staff_file import read_staff_bytes
+from trainer.people.staff_import import ImportOptions, plan_import
+from trainer.web.access import roles_required
+from trainer.web.context import current_actor
+from trainer.web.hr import bp
+from trainer.web.hr.common import viewer_scope
+from trainer.web.hr.forms import ConfirmImportForm, staff_upload_form
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required("hr", "admin")
+def staff_import():  # type: ignore[no-untyped-def]
+    form = staff_upload_form(_max_mb())
+    if not form.validate_on_submit():
+        return render_template("hr/import.html", form=form, max_mb=_max_mb())
+    options = ImportOptions(deactivate_missing=form.deactivate_missing.data,
+                            skip_bad_rows=form.skip_bad_rows.data)
+    return _preview(form.file.data.read(), options)
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@roles_required("hr", "admin")
+def confirm_import():  # type: ignore[no-untyped-def]
+    form = ConfirmImportForm()
+    options = ImportOptions(deactivate_missing=form.deactivate_missing.data == "1",
+                            skip_bad_rows=form.skip_bad_rows.data == "1")
+    try:
+        raw = unpack(form.payload.data or "", _max_mb() * 1024 * 1024)
+    except ValueError:
+        flash("The confirmation did not carry the file. Upload it again.", "error")
+        return redirect(url_for("hr.staff_import"))
+    plan = plan_import(db.session, read_staff_bytes(raw), options, scope=viewer_scope(),
+                       acting_user_id=current_user.id)
+    if plan.digest() != form.digest.data:
+        flash("The staff records changed since the preview. Check this preview and confirm again.", "warning")
+        return _preview(raw, options)
+    try:
+        result = apply_import(db.session, current_actor(), plan, clock.today(),
+                              refresher_window_days=int(current_app.config["REFRESHER_WINDOW_DAYS"]))
+    except ImportRefused as refused:
+        flash(str(refused), "error")
+        return _preview(raw, options)
+    db.session.commit()
+    flash(f"Staff imported: {result.summary()}.", "success")
+    return redirect(url_for("hr.employees"))
+
+
+def _preview(raw: bytes, options: ImportOptions):  # type: ignore[no-untyped-def]
+    plan = plan_import(db.session, read_staff_bytes(raw), options, scope=viewer_scope(),
+                       acting_user_id=current_user.id)
+    confirm = ConfirmImportForm(
+        payload=pack(raw), digest=plan.digest(),
+        deactivate_missing="1" if options.deactivate_missing else "",
+        skip_bad_rows="1" if options.skip_bad_rows else "",
+    )
+    return render_template("hr/import_preview.html", plan=plan, confirm=confirm)
+
+
+def pack(raw: bytes) -> str:
+    return base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
+
+
+def unpack(payload: str, max_bytes: int) -> bytes:
+    """The file back from the confirmation form; refuses anything larger than an upload."""
+    try:
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(base64.b64decode(payload, validate=True), max_bytes + 1)
+    except (binascii.Error, zlib.error):
+        raise ValueError("not a packed file") from None
+    if not payload or len(raw) > max_bytes or inflater.unconsumed_tail:
+        raise ValueError("empty or too large")
+    return raw
+
+
+def _max_mb() -> int:
+    return int(current_app.config["IMPORT_MAX_MB"])
