@@ -108,6 +108,8 @@ URLS: dict[str, Callable[[World], str]] = {
     "admin.new_update": lambda w: "/admin/updates/new",
     "admin.new_user": lambda w: "/admin/users/new",
     "admin.updates": lambda w: "/admin/updates",
+    "admin.tokens": lambda w: "/admin/tokens",
+    "admin.revoke_api_token": lambda w: "/admin/tokens/999999/revoke",
     "admin.send_password_reset": lambda w: f"/admin/users/{w.b.id}/password-reset",
     "admin.user_status": lambda w: f"/admin/users/{w.b.id}/reactivate",
     "admin.verify_audit_chain": lambda w: "/admin/audit/verify",

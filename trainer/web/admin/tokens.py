@@ -1,0 +1,76 @@
+"""Admin pages for API tokens: list, create (shown once), revoke."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import IntegerField, StringField, SubmitField
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from trainer.extensions import db
+from trainer.models import API_SCOPES, ApiToken, User
+from trainer.people.api_tokens import TokenError, create_token, list_tokens, revoke_token
+from trainer.web.access import roles_required
+from trainer.web.admin import bp
+from trainer.web.admin.requirement_forms import MultiCheckboxField
+from trainer.web.context import current_actor
+
+SCOPE_LABELS = {"read": "read: employees, completion status, changes",
+                "sync": "sync: create, update and deactivate employees"}
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)],
+                       description="Who or what uses it, e.g. “HRIS nightly sync”.")
+    scopes = MultiCheckboxField("Scopes", choices=[SelectChoice(s, SCOPE_LABELS[s]) for s in API_SCOPES],
+                                validators=[DataRequired("Choose at least one scope.")])
+    expires_days = IntegerField("Expires after (days)", default=90,
+                                validators=[Optional(), NumberRange(1, 3650)],
+                                description="Leave empty for a token that never expires (not recommended).")
+    submit = SubmitField("Create token")
+
+
+class RevokeForm(FlaskForm):
+    submit = SubmitField("Revoke")
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@roles_required("admin")
+def tokens():  # type: ignore[no-untyped-def]
+    form = TokenForm()
+    created = None
+    if form.validate_on_submit():
+        try:
+            created = create_token(db.session, current_actor(), name=form.name.data or "",
+                                   scopes=list(form.scopes.data or []),
+                                   expires_in_days=form.expires_days.data)
+        except TokenError as error:
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+    # The new token is in this response only: never flashed (the session cookie is not secret).
+    return render_template("admin/tokens.html", form=form, created=created, tokens=list_tokens(db.session),
+                           owners=_owners(), revoke_form=RevokeForm())
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@roles_required("admin")
+def revoke_api_token(token_id: int):  # type: ignore[no-untyped-def]
+    token = db.session.get(ApiToken, token_id) or abort(404)
+    if RevokeForm().validate_on_submit():
+        try:
+            revoke_token(db.session, current_actor(), token.id)
+        except TokenError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Token “{token.name}” is revoked; calls with it now get 401.", "success")
+    return redirect(url_for("admin.tokens"))
+
+
+def _owners() -> dict[int, str]:
+    ids = {t.created_by_id for t in list_tokens(db.session) if t.created_by_id}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
