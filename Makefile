@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export TRAINER_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test lint setup setup-dev chromium browser-js clean
+.PHONY: run test lint setup setup-dev chromium browser-js clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,10 @@ test: setup-dev chromium browser-js lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/browser/node_modules
+
+# Benchmarks (not part of `make test`): 1k/10k/50k employees on SQLite and PostgreSQL,
+# wrk against gunicorn on 127.0.0.1. Takes tens of minutes; results in bench/results/.
+bench: setup-dev
+	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; } \
+	  || { echo "make bench needs wrk (apt-get install wrk)" >&2; exit 1; }
+	HOME=$$(mktemp -d) $(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -78,7 +78,7 @@ def prepare(app: Any, shape: Shape) -> dict[str, Any]:
     from trainer.reports.trend import take_snapshots
 
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        upgrade()
         started = time.perf_counter()
         with db.engine.begin() as connection:
             counts = generate(connection, shape)
@@ -269,7 +269,7 @@ def measure_import_into_empty(app: Any, shape: Shape) -> dict[str, Any]:
     from bench.hr_data import insert_catalogue
 
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        upgrade()
         with db.engine.begin() as connection:
             insert_catalogue(connection, shape)
     result = measure_import(app, staff_csv(shape.employees, prefix="new"))

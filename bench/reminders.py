@@ -35,7 +35,6 @@ from trainer.notify.planning import plan_reminders
 from trainer.notify.settings import ReminderSettings, SmtpSettings
 
 TODAY = dt.date(2026, 3, 2)
-MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 CHUNK = 5000
 
 
@@ -68,7 +67,7 @@ def run_benchmark(database_url: str, employees: int = 50_000, deliver: int = 2_0
     with app.app_context():
         from flask_migrate import upgrade
 
-        upgrade(directory=MIGRATIONS)
+        upgrade()
         assignments = _fill(employees)
         settings = ReminderSettings(base_url="http://trainer.bench")
         with clock.frozen(TODAY):
