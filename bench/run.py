@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import delete, update  # noqa: E402
 
-from bench import hr, reminders, web_load  # noqa: E402
+from bench import hr, mixed, reminders, web_load  # noqa: E402
 from bench.hr_data import Shape, insert_catalogue  # noqa: E402
 from bench.targets import TARGETS, check  # noqa: E402
 from trainer import clock  # noqa: E402
@@ -46,7 +46,7 @@ PASSWORD = "bench passphrase for the load test"  # noqa: S105 -- a throwaway ben
 RESULTS = ROOT / "bench" / "results"
 
 
-def measure_size(kind: str, employees: int, seconds: int, runs: int) -> dict[str, Any]:
+def measure_size(kind: str, employees: int, seconds: int, runs: int, mixed_seconds: int) -> dict[str, Any]:
     shape = Shape(employees=employees)
     result: dict[str, Any] = {"database": kind, "employees": employees, "courses": shape.courses}
     with hr.throwaway_database(kind) as url:
@@ -59,6 +59,8 @@ def measure_size(kind: str, employees: int, seconds: int, runs: int) -> dict[str
         result["employee_list"] = measure_employee_list(app, runs)
         result["export"] = hr.export_in_child(url, "assignments")
         result["web"] = measure_web(app, url, seconds)
+        if mixed_seconds and kind == "postgresql" and employees == 10_000:
+            result["mixed"] = measure_mixed(app, url, mixed_seconds)
         with app.app_context():
             db.engine.dispose()
     with hr.throwaway_database(kind) as url:
@@ -159,6 +161,21 @@ def measure_web(app: Any, url: str, seconds: int) -> dict[str, Any]:
     }
 
 
+def measure_mixed(app: Any, url: str, seconds: int, employees: int = 8) -> dict[str, Any]:
+    """The mixed workload (bench/mixed.py) for `seconds` against gunicorn on this database."""
+    emails = [f"person{n}@bench.example" for n in range(2, employees + 2)]
+    with app.app_context():
+        db.session.execute(update(User).where(User.email.in_([*emails, "person1@bench.example"]))
+                           .values(password_hash=hash_password(PASSWORD), active=True))
+        db.session.commit()
+    instance = tempfile.mkdtemp(prefix="trainer-bench-mixed-")
+    env = {"TRAINER_DATABASE_URL": url, "TRAINER_SECRET_KEY": "m" * 48, "TRAINER_INSTANCE_PATH": instance,
+           "HOME": instance}
+    with clock.frozen(hr.TODAY), web_load.gunicorn("trainer:create_app()", env) as base:
+        return mixed.run(base, employees=emails, hr_email="person1@bench.example", password=PASSWORD,
+                         module_path="/courses/course-1/module-1", seconds=seconds)
+
+
 def table(results: list[dict[str, Any]]) -> str:
     """One Markdown table: a row per measure, a column per database and size, targets beside."""
     columns = [f"{r['database']} {r['employees']:,}" for r in results]
@@ -174,6 +191,20 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def mixed_report(results: list[dict[str, Any]]) -> str:
+    lines = []
+    for r in results:
+        if "mixed" not in r:
+            continue
+        m = r["mixed"]
+        lines += ["", f"Mixed workload, {r['database']} {r['employees']:,}: {m['requests']:,} requests in "
+                  f"{m['seconds']} s ({m['requests_per_s']}/s), {m['errors']} errors", "",
+                  "| request | count | errors | median | p95 |", "|---|---:|---:|---:|---:|"]
+        lines += [f"| {kind} | {v['requests']:,} | {v['errors']} | {v['median_ms']} ms | {v['p95_ms']} ms |"
+                  for kind, v in m["by_kind"].items()]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -181,6 +212,8 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per URL")
     parser.add_argument("--runs", type=int, default=20, help="samples per latency")
+    parser.add_argument("--mixed-seconds", type=int, default=60,
+                        help="mixed-workload load test on PostgreSQL at 10,000 (0: skip)")
     args = parser.parse_args()
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     results = []
@@ -188,13 +221,13 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             started = time.perf_counter()
             print(f"== {kind}, {size:,} employees ...", flush=True)
-            results.append(measure_size(kind, size, args.seconds, args.runs))
+            results.append(measure_size(kind, size, args.seconds, args.runs, args.mixed_seconds))
             print(f"   done in {time.perf_counter() - started:.0f} s", flush=True)
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(
         {"machine": " ".join(os.uname()), "cpus": os.cpu_count(), "results": results}, indent=2, default=str))
-    report = table(results)
+    report = table(results) + mixed_report(results)
     (RESULTS / "latest.md").write_text(report + "\n")
     print(report)
 

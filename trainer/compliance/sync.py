@@ -1,8 +1,9 @@
 """Materialise assignments from requirements: `sync_assignments(session, today)`.
 
-Idempotent and set-based: it computes who must hold a current assignment for which course,
-compares that with the current assignments, and writes only the difference. Re-running
-with nothing changed reads and writes nothing but the comparison.
+Idempotent and set-based: each step asks the database only for the differences between
+who must hold a current assignment of which course and who does (anti-joins per course),
+and writes only those. Re-running with nothing changed costs a few indexed queries and
+writes nothing.
 
 - People who match an active rule and hold no current assignment get one (or, if their last
   completion of the course is still valid, that completion becomes current again).
@@ -19,7 +20,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import ColumnElement, exists, false, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from trainer import audit
@@ -30,6 +31,7 @@ from trainer.models import Assignment, Course, Requirement, User
 
 Pair = tuple[int, int]  # (user_id, course_id)
 BATCH = 5000
+BULK_CHANGE = 5000  # rows changed by one sync that make the planner's statistics stale
 
 
 @dataclasses.dataclass
@@ -49,10 +51,13 @@ class SyncResult:
 
 
 @dataclasses.dataclass(frozen=True)
-class _Current:
+class _Due:
+    """A completed current assignment whose refresher window has opened."""
+
     id: int
-    completed_on: dt.date | None
-    expires_on: dt.date | None
+    user_id: int
+    course_id: int
+    expires_on: dt.date
     requirement_id: int | None
 
 
@@ -66,82 +71,79 @@ def sync_assignments(
 ) -> SyncResult:
     """Bring assignments in line with requirements on `today`; flushes, does not commit.
 
+    Each step asks the database for the differences only (anti-joins), so a sync with
+    nothing to do costs a few indexed queries, not a walk over every assignment.
     `user_ids` limits the work to some people (after editing one person, say).
     """
     only = set(user_ids) if user_ids is not None else None
-    requirements = _live_requirements(session)
-    wanted, kept = _desired(session, requirements, only)
-    current = _current_assignments(session, only)
+    live = _live_requirements(session)
+    active = {course: [r for r in rules if r.status == "active"] for course, rules in live.items()}
     result = SyncResult()
-    result.closed = _close(session, current, kept, today)
-    missing = [pair for pair in wanted if pair not in current]
-    result.restored, restored_pairs = _restore_valid(session, missing, today)
-    new_pairs = [pair for pair in missing if pair not in restored_pairs]
+    result.closed = _close(session, live, today, only)
+    wanted = _missing(session, active, only)
+    result.restored, restored_pairs = _restore_valid(session, list(wanted), today)
+    new_pairs = [pair for pair in wanted if pair not in restored_pairs]
     result.created = _create(session, new_pairs, wanted, today)
-    result.refreshers = _open_refreshers(
-        session, current, wanted, requirements, today, refresher_window_days
-    )
+    result.refreshers = _open_refreshers(session, active, today, refresher_window_days, only)
     if result.changes:
         audit.record(session, actor or Actor.system(), "assignments.synced",
                      on=today.isoformat(), **dataclasses.asdict(result))
     session.flush()
+    if result.changes >= BULK_CHANGE:
+        _refresh_statistics(session)
     return result
 
 
-def _live_requirements(session: Session) -> dict[int, Requirement]:
-    """Active and paused requirements of courses that are not retired."""
+def _refresh_statistics(session: Session) -> None:
+    """After a bulk change, tell PostgreSQL's planner: with stale statistics the next sync's
+    anti-joins were planned as if the table were empty (8 s instead of 0.1 s at 10,000)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE assignments"))
+
+
+def _live_requirements(session: Session) -> dict[int, list[Requirement]]:
+    """Active and paused requirements of courses that are not retired, by course id."""
     rows = session.scalars(
         select(Requirement)
         .join(Course, Course.id == Requirement.course_id)
         .where(Requirement.status.in_(("active", "paused")), Course.retired_at.is_(None))
         .options(selectinload(Requirement.departments), selectinload(Requirement.users))
+        .order_by(Requirement.due_days, Requirement.id)  # the strictest rule first
     ).all()
-    return {r.id: r for r in rows}
+    by_course: dict[int, list[Requirement]] = {}
+    for requirement in rows:
+        by_course.setdefault(requirement.course_id, []).append(requirement)
+    return by_course
 
 
-def _desired(
-    session: Session, requirements: dict[int, Requirement], only: set[int] | None
-) -> tuple[dict[Pair, tuple[Requirement, dt.date | None]], set[Pair]]:
-    """(pairs an active rule wants assigned -> (strictest rule, hired_on), pairs any live rule keeps)."""
-    wanted: dict[Pair, tuple[Requirement, dt.date | None]] = {}
-    kept: set[Pair] = set()
-    for requirement in sorted(requirements.values(), key=lambda r: (r.due_days, r.id)):
-        query = select(User.id, User.hired_on).where(audience_condition(requirement))
+def _matches_any(rules: list[Requirement]) -> ColumnElement[bool]:
+    """The assignment's person is in the audience of one of `rules` (correlated EXISTS)."""
+    if not rules:
+        return false()
+    return exists(select(User.id).where(User.id == Assignment.user_id,
+                                        or_(*(audience_condition(r) for r in rules))))
+
+
+def _close(
+    session: Session, live: dict[int, list[Requirement]], today: dt.date, only: set[int] | None
+) -> int:
+    """Close current assignments whose person no live rule of their course wants any more."""
+    leaving: list[tuple[int, int]] = []
+    for course_id in session.scalars(select(Course.id)):
+        query = select(Assignment.id, Assignment.user_id).where(
+            Assignment.course_id == course_id, Assignment.current.is_(True),
+            ~_matches_any(live.get(course_id, [])))
         if only is not None:
-            query = query.where(User.id.in_(only))
-        for user_id, hired_on in session.execute(query):
-            pair = (user_id, requirement.course_id)
-            kept.add(pair)
-            if requirement.status == "active" and pair not in wanted:
-                wanted[pair] = (requirement, hired_on)
-    return wanted, kept
-
-
-def _current_assignments(session: Session, only: set[int] | None) -> dict[Pair, _Current]:
-    query = select(
-        Assignment.user_id, Assignment.course_id, Assignment.id, Assignment.completed_on,
-        Assignment.expires_on, Assignment.requirement_id,
-    ).where(Assignment.current.is_(True))
-    if only is not None:
-        query = query.where(Assignment.user_id.in_(only))
-    return {
-        (user_id, course_id): _Current(id_, completed_on, expires_on, requirement_id)
-        for user_id, course_id, id_, completed_on, expires_on, requirement_id
-        in session.execute(query)
-    }
-
-
-def _close(session: Session, current: dict[Pair, _Current], kept: set[Pair], today: dt.date) -> int:
-    leaving = [pair for pair in current if pair not in kept]
+            query = query.where(Assignment.user_id.in_(only))
+        leaving.extend((row[0], row[1]) for row in session.execute(query))
     if not leaving:
         return 0
     inactive = set(session.scalars(
-        select(User.id).where(User.id.in_({u for u, _ in leaving}), User.active.is_(False))
-    ))
+        select(User.id).where(User.id.in_({u for _, u in leaving}), User.active.is_(False))))
     by_reason: dict[str, list[int]] = {}
-    for pair in leaving:
-        reason = "deactivated" if pair[0] in inactive else "no longer in the audience"
-        by_reason.setdefault(reason, []).append(current.pop(pair).id)
+    for assignment_id, user_id in leaving:
+        reason = "deactivated" if user_id in inactive else "no longer in the audience"
+        by_reason.setdefault(reason, []).append(assignment_id)
     for reason, ids in by_reason.items():
         for chunk in _chunks(ids):
             session.execute(
@@ -150,6 +152,25 @@ def _close(session: Session, current: dict[Pair, _Current], kept: set[Pair], tod
                 .execution_options(synchronize_session=False)
             )
     return len(leaving)
+
+
+def _missing(
+    session: Session, active: dict[int, list[Requirement]], only: set[int] | None
+) -> dict[Pair, tuple[Requirement, dt.date | None]]:
+    """People an active rule wants who hold no current assignment of the course -> the
+    strictest such rule and their hiring date."""
+    wanted: dict[Pair, tuple[Requirement, dt.date | None]] = {}
+    for course_id, rules in active.items():
+        holding = exists(select(Assignment.id).where(
+            Assignment.user_id == User.id, Assignment.course_id == course_id,
+            Assignment.current.is_(True)))
+        for requirement in rules:
+            query = select(User.id, User.hired_on).where(audience_condition(requirement), ~holding)
+            if only is not None:
+                query = query.where(User.id.in_(only))
+            for user_id, hired_on in session.execute(query):
+                wanted.setdefault((user_id, course_id), (requirement, hired_on))
+    return wanted
 
 
 def _restore_valid(session: Session, missing: list[Pair], today: dt.date) -> tuple[int, set[Pair]]:
@@ -238,35 +259,40 @@ def _last_cycles(session: Session, pairs: list[Pair]) -> dict[Pair, int]:
 
 def _open_refreshers(
     session: Session,
-    current: dict[Pair, _Current],
-    wanted: dict[Pair, tuple[Requirement, dt.date | None]],
-    requirements: dict[int, Requirement],
+    active: dict[int, list[Requirement]],
     today: dt.date,
     window_days: int,
+    only: set[int] | None,
 ) -> int:
+    """Open the next cycle for completions expiring within the window (still wanted people)."""
     window = dt.timedelta(days=window_days)
-    due = [
-        (pair, row) for pair, row in current.items()
-        if row.completed_on and row.expires_on and row.expires_on - window <= today
-        and pair in wanted
-    ]
+    due: list[_Due] = []
+    for course_id, rules in active.items():
+        query = select(Assignment.id, Assignment.user_id, Assignment.course_id, Assignment.expires_on,
+                       Assignment.requirement_id).where(
+            Assignment.course_id == course_id, Assignment.current.is_(True),
+            Assignment.completed_on.is_not(None), Assignment.expires_on <= today + window,
+            _matches_any(rules))
+        if only is not None:
+            query = query.where(Assignment.user_id.in_(only))
+        due.extend(_Due(*row) for row in session.execute(query))
     if not due:
         return 0
-    for chunk in _chunks([row.id for _, row in due]):
+    for chunk in _chunks([row.id for row in due]):
         session.execute(
             update(Assignment).where(Assignment.id.in_(chunk)).values(current=False)
             .execution_options(synchronize_session=False)
         )
-    cycles = _last_cycles(session, [pair for pair, _ in due])
+    cycles = _last_cycles(session, [(row.user_id, row.course_id) for row in due])
+    known = {r.id for rules in active.values() for r in rules}
     rows = []
-    for pair, row in due:
-        requirement = requirements.get(row.requirement_id or 0) or wanted[pair][0]
-        assert row.expires_on is not None
+    for row in due:
+        requirement_id = row.requirement_id if row.requirement_id in known else active[row.course_id][0].id
         rows.append({
-            "user_id": pair[0], "course_id": pair[1], "requirement_id": requirement.id,
-            "cycle": cycles[pair] + 1, "reason": "refresher", "assigned_on": today,
-            "due_on": row.expires_on, "counts_from": min(today, row.expires_on - window),
-            "current": True, "change_note": "",
+            "user_id": row.user_id, "course_id": row.course_id, "requirement_id": requirement_id,
+            "cycle": cycles[(row.user_id, row.course_id)] + 1, "reason": "refresher",
+            "assigned_on": today, "due_on": row.expires_on,
+            "counts_from": min(today, row.expires_on - window), "current": True, "change_note": "",
         })
     for chunk in _chunks(rows):
         session.execute(insert(Assignment), chunk)

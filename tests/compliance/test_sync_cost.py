@@ -1,0 +1,43 @@
+"""A sync with nothing to do asks the database for differences only: its cost in statements
+does not grow with the number of people or assignments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import event
+
+from tests.compliance.helpers import require, sync
+from tests.factories import make_course, make_user
+from trainer.extensions import db
+
+
+def statements_of(work) -> int:
+    seen = []
+
+    def count(*_args) -> None:
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        work()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_noop_sync_cost_does_not_grow_with_people(session):
+    courses = [make_course(session) for _ in range(3)]
+    for course in courses:
+        require(session, course)
+    for _ in range(3):
+        make_user(session)
+    sync(session, dt.date(2026, 1, 5))
+    session.commit()
+    few = statements_of(lambda: sync(session, dt.date(2026, 1, 6)))
+    for _ in range(40):
+        make_user(session)
+    assert sync(session, dt.date(2026, 1, 7)).created == 120
+    session.commit()
+    many = statements_of(lambda: sync(session, dt.date(2026, 1, 8)))
+    assert few == many <= 15
