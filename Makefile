@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export TRAINER_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test lint setup setup-dev chromium browser-js clean bench
+.PHONY: run test lint setup setup-dev chromium browser-js clean bench screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +61,7 @@ bench: setup-dev
 	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; } \
 	  || { echo "make bench needs wrk (apt-get install wrk)" >&2; exit 1; }
 	HOME=$$(mktemp -d) $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# README screenshots (docs/img/*.png), taken by the browser test of the demo.
+screenshots: setup-dev chromium browser-js
+	HOME=$$(mktemp -d) TRAINER_TEST_SCREENSHOT_DIR=$(CURDIR)/docs/img $(BIN)/pytest -q tests/browser/test_screenshots.py

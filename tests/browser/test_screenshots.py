@@ -1,0 +1,92 @@
+"""Screenshots of the demo for the README, taken by a real browser so they stay current.
+
+`make screenshots` runs this with TRAINER_TEST_SCREENSHOT_DIR=docs/img; in `make test` the
+pictures go to a temporary folder and the test only proves the pages render in the browser.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select, update
+
+from tests.factories import PASSWORD
+from trainer import clock
+from trainer.audit import Actor
+from trainer.compliance.status import Thresholds
+from trainer.content import import_courses
+from trainer.demo import create_demo_organisation
+from trainer.models import Course, User
+from trainer.security import hash_password
+
+pytestmark = pytest.mark.browser
+COURSES = Path(__file__).resolve().parent.parent.parent / "courses"
+
+
+@pytest.fixture
+def demo(session, tmp_path):
+    """The shipped courses and the demo organisation with its two-year history."""
+    from trainer.compliance.publishing import apply_published_content
+
+    report = import_courses(session, COURSES, Actor.cli())
+    apply_published_content(session, Actor.cli(), clock.today(),
+                            course_slugs=[c.slug for c in report.courses])
+    create_demo_organisation(session, tmp_path / "logins.txt", thresholds=Thresholds(),
+                             refresher_window_days=30)
+    session.execute(update(User).values(password_hash=hash_password(PASSWORD)))
+    session.commit()
+    return {role: session.scalar(select(User.email).where(condition)) for role, condition in {
+        "employee": User.email == "sofia.marques@example.com",
+        "hr": User.is_hr.is_(True) & User.is_admin.is_(False),
+        "admin": User.is_admin.is_(True),
+    }.items()}
+
+
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("TRAINER_TEST_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    page.goto(base + "/login")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def snap(page: Page, folder: Path, name: str) -> None:
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    assert path.stat().st_size > 10_000
+
+
+def test_readme_screenshots(session, demo, live_server, page: Page, tmp_path):
+    folder = shots(tmp_path)
+    page.set_viewport_size({"width": 1200, "height": 820})
+
+    sign_in(page, live_server, demo["employee"])
+    expect(page.get_by_role("heading", name="My training")).to_be_visible()
+    snap(page, folder, "employee-dashboard")
+    course = session.scalar(select(Course).where(Course.slug == "breach-response"))
+    module = course.active_modules[0]
+    page.goto(f"{live_server}/courses/{course.slug}/{module.slug}/quiz")
+    for group in page.locator("fieldset.question").all():
+        group.locator("input").first.check()
+    page.get_by_role("button", name=re.compile("Submit")).click()
+    expect(page.get_by_text(re.compile(r"You scored|Score"))).to_be_visible()
+    snap(page, folder, "quiz-result")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, live_server, demo["admin"])
+    page.goto(f"{live_server}/hr/")
+    expect(page.locator("svg").first).to_be_visible()
+    snap(page, folder, "hr-dashboard")
+    page.goto(f"{live_server}/admin/courses/{course.slug}/modules/{module.slug}")
+    page.get_by_role("button", name="Preview").click()
+    snap(page, folder, "module-editor")
