@@ -39,8 +39,7 @@ def handle_http(error: HTTPException):  # type: ignore[no-untyped-def]
     if code == 429:
         detail = _retry_message(error)
     elif code == 413:
-        limit = request.max_content_length or 0
-        detail = f"The upload is larger than this server accepts ({limit // (1024 * 1024)} MB)."
+        detail = f"The upload is larger than this server accepts ({_size(request.max_content_length or 0)})."
     return render_error(code, detail)
 
 
@@ -51,6 +50,10 @@ def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]
     except Exception:
         log.warning("rollback after error failed", exc_info=True)
     return render_error(500)
+
+
+def _size(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{max(1, limit // 1024)} KB"
 
 
 def _retry_message(error: HTTPException) -> str:
