@@ -13,10 +13,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from trainer.models import Assignment, Module, ModuleCompletion, ModuleVersion, RegulationUpdate
+from trainer.models import Assignment, Module, ModuleCompletion, RegulationUpdate
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,18 +94,23 @@ def _regulation_scope(session: Session, assignment: Assignment) -> tuple[set[int
     return {m.id for m in update.modules}, update_cutoff(update)
 
 
+# Built once (the dashboard and every course page ask); ModuleCompletion.module_version
+# is joined eagerly, for its number.
+_COMPLETIONS = (
+    select(ModuleCompletion)
+    .join(Module, Module.id == ModuleCompletion.module_id)
+    .where(ModuleCompletion.user_id == bindparam("user_id"),
+           Module.course_id.in_(bindparam("course_ids", expanding=True)))
+    .order_by(ModuleCompletion.completed_at, ModuleCompletion.id)
+)
+
+
 def _completions_by_module(
     session: Session, user_id: int, course_ids: set[int]
 ) -> dict[int, list[ModuleCompletion]]:
     if not course_ids:
         return {}
-    rows = session.scalars(
-        select(ModuleCompletion)
-        .join(Module, Module.id == ModuleCompletion.module_id)
-        .join(ModuleVersion, ModuleVersion.id == ModuleCompletion.module_version_id)
-        .where(ModuleCompletion.user_id == user_id, Module.course_id.in_(course_ids))
-        .order_by(ModuleCompletion.completed_at, ModuleCompletion.id)
-    ).all()
+    rows = session.scalars(_COMPLETIONS, {"user_id": user_id, "course_ids": sorted(course_ids)}).all()
     by_module: dict[int, list[ModuleCompletion]] = defaultdict(list)
     for completion in rows:
         by_module[completion.module_id].append(completion)

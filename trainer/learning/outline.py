@@ -55,13 +55,16 @@ class CourseOutline:
         return sum(e.version.minutes for e in self.entries if e.version)
 
 
-def course_outline(session: Session, user_id: int, course: Course) -> CourseOutline:
-    """The person's view of `course` against their current assignment (if any)."""
+def course_outline(
+    session: Session, user_id: int, course: Course, *, with_certificate: bool = False
+) -> CourseOutline:
+    """The person's view of `course` against their current assignment (if any), and with
+    `with_certificate` the certificate of a completed cycle (the course page offers it)."""
     assignment = current_assignment(session, user_id, course.id)
     progress = progress_of(session, assignment or _reading_ahead(user_id, course))
     entries = [OutlineEntry(m, progress.done.get(m.id)) for m in progress.modules]
     certificate = None
-    if assignment is not None and assignment.completed_on is not None:
+    if with_certificate and assignment is not None and assignment.completed_on is not None:
         certificate = session.scalar(
             select(Certificate).where(Certificate.assignment_id == assignment.id))
     return CourseOutline(course, assignment, progress, entries, certificate)

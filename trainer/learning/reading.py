@@ -10,25 +10,38 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from trainer.audit import Actor
-from trainer.compliance.completion import current_assignment, mark_started, record_module_completion
+from trainer.compliance.completion import mark_started, record_module_completion
 from trainer.learning.outline import course_outline
-from trainer.models import Course, Module, ModuleCompletion, ModuleVersion, ModuleVisit
+from trainer.models import Assignment, Course, Module, ModuleCompletion, ModuleVersion, ModuleVisit
 
 
 class AcknowledgementError(ValueError):
     """The acknowledgement cannot be accepted (yet); the message says why."""
 
 
+# Built once: these run on every course and module page, where building and keying a
+# statement costs more than SQLite takes to answer it.
+# The course, its modules and their current versions (content deferred) in one query.
+_COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug")).options(joinedload(Course.modules))
+_VISIT = select(ModuleVisit).where(ModuleVisit.user_id == bindparam("user_id"),
+                                   ModuleVisit.module_version_id == bindparam("version_id"))
+
+
 def find_course(session: Session, slug: str) -> Course | None:
-    """A course employees can open: it exists and is not retired."""
-    course = session.scalar(select(Course).where(Course.slug == slug))
+    """A course employees can open (it exists and is not retired), with its outline loaded."""
+    course = session.execute(_COURSE_BY_SLUG, {"slug": slug}).unique().scalar_one_or_none()
     if course is None or course.retired_at is not None:
         return None
+    for module in course.modules:
+        # The identity map holds rows weakly: without this, a page holding only a module
+        # would load its course again the moment it asked for it.
+        set_committed_value(module, "course", course)
     return course
 
 
@@ -42,17 +55,22 @@ def find_module(session: Session, course: Course, slug: str) -> Module | None:
 
 def completed_by_acknowledgement(version: ModuleVersion) -> bool:
     """Policies are acknowledged; so is a lesson that has no quiz questions."""
-    return version.kind == "policy" or not version.quiz
+    return version.kind == "policy" or not version.question_count
 
 
-def open_module(session: Session, user_id: int, module: Module, now: dt.datetime) -> ModuleVisit:
-    """Record the first visit of the module's current version and start the assignment."""
+def open_module(
+    session: Session, user_id: int, module: Module, assignment: Assignment | None, now: dt.datetime
+) -> ModuleVisit:
+    """Record the first visit of the module's current version and start `assignment` (the
+    person's current one for the course, as the outline found it).
+
+    A repeat visit of a started cycle reads one row by its key and writes nothing.
+    """
     version = module.current_version
     assert version is not None
-    visit = session.get(ModuleVisit, (user_id, version.id))
+    visit = session.scalar(_VISIT, {"user_id": user_id, "version_id": version.id})
     if visit is None:
         visit = _first_visit(session, user_id, version.id, now)
-    assignment = current_assignment(session, user_id, module.course_id)
     if assignment is not None:
         mark_started(assignment, now.date())
     session.flush()

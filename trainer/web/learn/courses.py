@@ -40,7 +40,7 @@ def module_or_404(course_slug: str, module_slug: str) -> Module:
 @bp.route("/courses/<slug>")
 @login_required
 def course(slug: str):  # type: ignore[no-untyped-def]
-    outline = course_outline(db.session, current_user.id, course_or_404(slug))
+    outline = course_outline(db.session, current_user.id, course_or_404(slug), with_certificate=True)
     return render_template("learn/course.html", outline=outline)
 
 
@@ -48,16 +48,18 @@ def course(slug: str):  # type: ignore[no-untyped-def]
 @login_required
 def module(course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
     module = module_or_404(course_slug, module_slug)
+    outline = course_outline(db.session, current_user.id, module.course)
     now = clock.now()
-    visit = open_module(db.session, current_user.id, module, now)
-    db.session.commit()
+    visit = open_module(db.session, current_user.id, module, outline.assignment, now)
     version = module.current_version
-    return render_template(
-        "learn/module.html", module=module, version=version,
-        outline=course_outline(db.session, current_user.id, module.course),
+    page = render_template(
+        "learn/module.html", module=module, version=version, outline=outline,
         acknowledgement=completed_by_acknowledgement(version),
         seconds_left=seconds_left_to_read(visit, version, now),
     )
+    # Committed after rendering: a commit expires every loaded row, and the page reads them.
+    db.session.commit()
+    return page
 
 
 @bp.route("/courses/<course_slug>/<module_slug>/acknowledge", methods=["POST"])
