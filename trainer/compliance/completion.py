@@ -67,10 +67,13 @@ def record_module_completion(
     return completion
 
 
-def mark_started(assignment: Assignment, today: dt.date) -> None:
-    """The first activity in a cycle (opening a module, starting a quiz) starts it."""
+def mark_started(assignment: Assignment, today: dt.date) -> bool:
+    """The first activity in a cycle (opening a module, starting a quiz) starts it.
+    True when this call started it."""
     if assignment.started_on is None and assignment.completed_on is None:
         assignment.started_on = today
+        return True
+    return False
 
 
 def refresh_assignment(

@@ -14,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
-from trainer.models import Assignment, Module, ModuleCompletion, RegulationUpdate
+from trainer.models import Assignment, Module, ModuleCompletion, ModuleVersion, RegulationUpdate
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,7 +66,7 @@ def progress_of(session: Session, assignment: Assignment) -> Progress:
 
 
 def _progress(
-    session: Session, assignment: Assignment, completions: dict[int, list[ModuleCompletion]]
+    session: Session, assignment: Assignment, completions: dict[int, list[tuple[ModuleCompletion, int]]]
 ) -> Progress:
     modules = [m for m in assignment.course.active_modules if m.current_version_id]
     affected, cutoff = _regulation_scope(session, assignment)
@@ -76,8 +76,8 @@ def _progress(
         if module.id in affected:
             floor_date = max(floor_date, cutoff) if floor_date else cutoff
         counting = [
-            c for c in completions.get(module.id, [])
-            if c.module_version.number >= module.major_floor
+            c for c, version_number in completions.get(module.id, [])
+            if version_number >= module.major_floor
             and (floor_date is None or c.completed_at.date() >= floor_date)
         ]
         if counting:
@@ -94,24 +94,28 @@ def _regulation_scope(session: Session, assignment: Assignment) -> tuple[set[int
     return {m.id for m in update.modules}, update_cutoff(update)
 
 
-# Built once (the dashboard and every course page ask); ModuleCompletion.module_version
-# is joined eagerly, for its number.
+# Built once (the dashboard and every course page ask). Of the version only its number
+# is needed here: a person has dozens of completions, and loading a version object with
+# each doubled the time (whoever needs one loads it from the relationship).
 _COMPLETIONS = (
-    select(ModuleCompletion)
+    select(ModuleCompletion, ModuleVersion.number)
     .join(Module, Module.id == ModuleCompletion.module_id)
+    .join(ModuleVersion, ModuleVersion.id == ModuleCompletion.module_version_id)
     .where(ModuleCompletion.user_id == bindparam("user_id"),
            Module.course_id.in_(bindparam("course_ids", expanding=True)))
     .order_by(ModuleCompletion.completed_at, ModuleCompletion.id)
+    .options(lazyload(ModuleCompletion.module_version))
 )
 
 
 def _completions_by_module(
     session: Session, user_id: int, course_ids: set[int]
-) -> dict[int, list[ModuleCompletion]]:
+) -> dict[int, list[tuple[ModuleCompletion, int]]]:
+    """The person's completions in these courses, oldest first, with their version number."""
     if not course_ids:
         return {}
-    rows = session.scalars(_COMPLETIONS, {"user_id": user_id, "course_ids": sorted(course_ids)}).all()
-    by_module: dict[int, list[ModuleCompletion]] = defaultdict(list)
-    for completion in rows:
-        by_module[completion.module_id].append(completion)
+    rows = session.execute(_COMPLETIONS, {"user_id": user_id, "course_ids": sorted(course_ids)})
+    by_module: dict[int, list[tuple[ModuleCompletion, int]]] = defaultdict(list)
+    for completion, version_number in rows:
+        by_module[completion.module_id].append((completion, version_number))
     return by_module

@@ -10,12 +10,13 @@ import dataclasses
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session, undefer
+from sqlalchemy.orm import Session, object_session, undefer, undefer_group
 
 from trainer.content.canonical import course_text
 from trainer.content.meta import CourseMeta
 from trainer.content.tree import COURSE_FILE, module_file_name
 from trainer.models import Course, ModuleVersion
+from trainer.models.course import FILE
 
 
 class ExportError(Exception):
@@ -38,7 +39,8 @@ def export_courses(session: Session, directory: Path | str) -> ExportResult:
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise ExportError(f"{root} is not an empty folder; export into a new or empty one")
     result = ExportResult()
-    courses = session.scalars(select(Course).where(Course.retired_at.is_(None)).order_by(Course.slug))
+    courses = session.scalars(select(Course).where(Course.retired_at.is_(None)).order_by(Course.slug)
+                              .options(undefer_group(FILE)))
     for course in courses:
         files = course_files(course)
         for relative, text in files:

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from trainer import clock
 from trainer.models.base import Base
 
-# The deferred group of what a module page shows of a ModuleVersion's content.
+# Deferred column groups: what a module page shows of a ModuleVersion's content, and
+# what only the course file's import, export and editor read of a Course.
 PAGE = "page"
+FILE = "file"
 
 
 class Course(Base):
@@ -22,17 +24,19 @@ class Course(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # What only the course file's import, export and editor read is deferred (group FILE):
+    # every employee page loads courses, and these were most of the row (JSON to parse).
     # The course file's Markdown introduction, as written and as rendered (sanitised).
-    intro_source: Mapped[str] = mapped_column(Text, default="")
-    intro_html: Mapped[str] = mapped_column(Text, default="")
+    intro_source: Mapped[str] = mapped_column(Text, default="", deferred=True, deferred_group=FILE)
+    intro_html: Mapped[str] = mapped_column(Text, default="", deferred=True, deferred_group=FILE)
     pass_mark: Mapped[int] = mapped_column(default=80)
     refresher_months: Mapped[int | None]
     due_days: Mapped[int] = mapped_column(default=30)
     # Default audience from the course file, e.g. "everyone" or {"departments": [...]}.
-    audience: Mapped[Any] = mapped_column(JSON, default="everyone")
-    regulations: Mapped[list[Any]] = mapped_column(default=list)
+    audience: Mapped[Any] = mapped_column(JSON, default="everyone", deferred=True, deferred_group=FILE)
+    regulations: Mapped[list[Any]] = mapped_column(default=list, deferred=True, deferred_group=FILE)
     # Hash of course.md, so an unchanged import writes nothing.
-    source_hash: Mapped[str] = mapped_column(String(64), default="")
+    source_hash: Mapped[str] = mapped_column(String(64), default="", deferred=True, deferred_group=FILE)
     created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     retired_at: Mapped[dt.datetime | None]
 

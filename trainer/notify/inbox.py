@@ -14,6 +14,7 @@ import datetime as dt
 from sqlalchemy import and_, bindparam, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from trainer import clock
 from trainer.models import Notification
@@ -35,11 +36,17 @@ class Notice:
     read: bool
 
 
-# Built once, not per call: the badge is on every page, and building and keying the
-# statement took twice as long as SQLite took to answer it.
-_UNREAD_COUNT = select(func.count()).select_from(Notification).where(
-    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None),
-    Notification.kind.in_(REMINDER_KINDS))
+def unread_count_of(user_id: ColumnElement[int]) -> ScalarSelect[int]:
+    """The unread count as a scalar subquery, to be asked along with another query
+    (the web layer asks it with the signed-in user, once per request)."""
+    return select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None),
+        Notification.kind.in_(REMINDER_KINDS)).scalar_subquery()
+
+
+# Built once, not per call: building and keying the statement took twice as long as
+# SQLite took to answer it.
+_UNREAD_COUNT = select(unread_count_of(bindparam("user_id")))
 
 
 def unread_count(session: Session, user_id: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
@@ -13,6 +13,7 @@ from sqlalchemy.orm import lazyload
 from trainer import clock
 from trainer.extensions import db, login_manager
 from trainer.models import User
+from trainer.notify.inbox import unread_count_of
 from trainer.web.access import declared_access
 
 log = logging.getLogger(__name__)
@@ -34,20 +35,24 @@ def init_sessions(app: Flask) -> None:
 
 
 # Built once (every signed-in request): building and keying a statement costs more than
-# SQLite takes to answer it. No page reads the signed-in user's department, so it is not joined.
-_USER_BY_ID = select(User).where(User.id == bindparam("user_id")).options(lazyload(User.department))
+# SQLite takes to answer it. No page reads the signed-in user's department, so it is not
+# joined; the header's count of unread notices comes with the user instead of in a query
+# of its own (see trainer.web.templating).
+_USER_BY_ID = (select(User, unread_count_of(User.id))
+               .where(User.id == bindparam("user_id")).options(lazyload(User.department)))
 
 
 def load_user(user_id: str) -> User | None:
     """Sessions carry "id:version"; a bumped version (password change) ends old sessions."""
     try:
         raw_id, raw_version = user_id.split(":")
-        user = db.session.scalar(_USER_BY_ID, {"user_id": int(raw_id)})
+        row = db.session.execute(_USER_BY_ID, {"user_id": int(raw_id)}).one_or_none()
     except (ValueError, TypeError):
         return None
-    if user is None or not user.active or user.session_version != int(raw_version):
+    if row is None or not row.User.active or row.User.session_version != int(raw_version):
         return None
-    return user
+    g.unread_notices = row[1]
+    return row.User
 
 
 def enforce_declared_access() -> None:

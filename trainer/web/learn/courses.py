@@ -11,11 +11,9 @@ from trainer.learning.outline import course_outline
 from trainer.learning.reading import (
     AcknowledgementError,
     acknowledge_module,
-    completed_by_acknowledgement,
     find_course,
     find_module,
     open_module,
-    seconds_left_to_read,
 )
 from trainer.models import Course, Module
 from trainer.web.access import login_required
@@ -50,16 +48,12 @@ def module(course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
     module = module_or_404(course_slug, module_slug)
     outline = course_outline(db.session, current_user.id, module.course)
     now = clock.now()
-    visit = open_module(db.session, current_user.id, module, outline.assignment, now)
-    version = module.current_version
-    page = render_template(
-        "learn/module.html", module=module, version=version, outline=outline,
-        acknowledgement=completed_by_acknowledgement(version),
-        seconds_left=seconds_left_to_read(visit, version, now),
-    )
-    # Committed after rendering: a commit expires every loaded row, and the page reads them.
-    db.session.commit()
-    return page
+    page = open_module(db.session, current_user.id, module, outline.assignment, now)
+    html = render_template("learn/module.html", module=module, version=page.version, page=page,
+                           outline=outline, seconds_left=page.seconds_left(now))
+    if page.recorded:  # after rendering: a commit expires every loaded row, and the page reads them
+        db.session.commit()
+    return html
 
 
 @bp.route("/courses/<course_slug>/<module_slug>/acknowledge", methods=["POST"])
