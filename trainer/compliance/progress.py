@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from trainer.models import Assignment, Module, ModuleCompletion, ModuleVersion, RegulationUpdate
 
@@ -54,11 +54,13 @@ def update_cutoff(update: RegulationUpdate) -> dt.date:
 
 
 def progress_for(session: Session, user_id: int, assignments: Iterable[Assignment]) -> dict[int, Progress]:
-    """Progress of several of one person's assignments, with one query for completions."""
+    """Progress of several of one person's assignments, with one query for completions
+    (and one for regulation updates, if any of them is a regulation-update cycle)."""
     assignments = list(assignments)
     course_ids = {a.course_id for a in assignments}
     completions = _completions_by_module(session, user_id, course_ids)
-    return {a.id: _progress(session, a, completions) for a in assignments}
+    updates = _regulation_updates(session, {a.regulation_update_id for a in assignments} - {None})
+    return {a.id: _progress(a, completions, updates.get(a.regulation_update_id)) for a in assignments}
 
 
 def progress_of(session: Session, assignment: Assignment) -> Progress:
@@ -66,10 +68,11 @@ def progress_of(session: Session, assignment: Assignment) -> Progress:
 
 
 def _progress(
-    session: Session, assignment: Assignment, completions: dict[int, list[tuple[ModuleCompletion, int]]]
+    assignment: Assignment, completions: dict[int, list[tuple[ModuleCompletion, int]]],
+    update: RegulationUpdate | None,
 ) -> Progress:
     modules = [m for m in assignment.course.active_modules if m.current_version_id]
-    affected, cutoff = _regulation_scope(session, assignment)
+    affected, cutoff = _regulation_scope(update)
     done = {}
     for module in modules:
         floor_date = assignment.counts_from
@@ -85,13 +88,19 @@ def _progress(
     return Progress(modules=modules, done=done)
 
 
-def _regulation_scope(session: Session, assignment: Assignment) -> tuple[set[int], dt.date | None]:
-    if assignment.regulation_update_id is None:
-        return set(), None
-    update = session.get(RegulationUpdate, assignment.regulation_update_id)
+def _regulation_scope(update: RegulationUpdate | None) -> tuple[set[int], dt.date | None]:
+    """The modules a regulation-update cycle must redo, and since when."""
     if update is None:
         return set(), None
     return {m.id for m in update.modules}, update_cutoff(update)
+
+
+def _regulation_updates(session: Session, ids: set[int]) -> dict[int, RegulationUpdate]:
+    if not ids:
+        return {}
+    updates = session.scalars(select(RegulationUpdate).where(RegulationUpdate.id.in_(ids))
+                              .options(selectinload(RegulationUpdate.modules)))
+    return {u.id: u for u in updates}
 
 
 # Built once (the dashboard and every course page ask). Of the version only its number

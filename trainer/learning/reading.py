@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import math
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -30,9 +30,10 @@ class AcknowledgementError(ValueError):
 # statement costs more than SQLite takes to answer it.
 # The course, its modules and their current versions (content deferred) in one query.
 _COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug")).options(joinedload(Course.modules))
-# What a module page shows of a version, and when the reader first opened it, in one query.
+# What a module page shows of a version (the HTML and the number of questions, counted
+# without parsing the quiz), and when the reader first opened it, in one query.
 _PAGE = (
-    select(ModuleVersion.body_html, ModuleVersion.question_count, ModuleVisit.first_seen_at)
+    select(ModuleVersion.body_html, func.json_array_length(ModuleVersion.quiz), ModuleVisit.first_seen_at)
     .outerjoin(ModuleVisit, and_(ModuleVisit.module_version_id == ModuleVersion.id,
                                  ModuleVisit.user_id == bindparam("user_id")))
     .where(ModuleVersion.id == bindparam("version_id"))
@@ -81,7 +82,7 @@ def find_module(session: Session, course: Course, slug: str) -> Module | None:
 
 def completed_by_acknowledgement(version: ModuleVersion) -> bool:
     """Policies are acknowledged; so is a lesson that has no quiz questions."""
-    return version.kind == "policy" or not version.question_count
+    return version.kind == "policy" or not version.quiz
 
 
 def open_module(

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer import clock
 from trainer.models.base import Base
 
-# Deferred column groups: what a module page shows of a ModuleVersion's content, and
-# what only the course file's import, export and editor read of a Course.
-PAGE = "page"
+# The deferred column group of what only the course file's import, export and editor
+# read of a Course.
 FILE = "file"
 
 
@@ -91,16 +90,14 @@ class ModuleVersion(Base):
     min_read_seconds: Mapped[int] = mapped_column(default=0)
     questions_per_attempt: Mapped[int | None]
     # The content is deferred: lists, outlines and progress read versions by the dozen and
-    # need none of it, while the HTML and the quiz JSON are the bulk of a row. A module page
-    # loads the HTML and the number of questions (group PAGE) without parsing the quiz.
+    # need none of it, while the HTML and the quiz JSON are the bulk of a row.
     # The whole module file as authored (front matter + Markdown + quiz).
     source: Mapped[str] = mapped_column(Text, deferred=True)
-    body_html: Mapped[str] = mapped_column(Text, deferred=True, deferred_group=PAGE)
+    body_html: Mapped[str] = mapped_column(Text, deferred=True)
     # [{"id", "text", "html", "detail_html", "multiple",
     #   "choices": [{"id", "text", "html", "correct"}], "explanation_html"}] (trainer.content.quiz)
     # -- never sent to a browser before the attempt is submitted.
     quiz: Mapped[list[Any]] = mapped_column(default=list, deferred=True)
-    question_count: Mapped[int] = column_property(func.json_array_length(quiz), deferred=True, group=PAGE)
     content_hash: Mapped[str] = mapped_column(String(64))
     change: Mapped[str] = mapped_column(String(10), default="minor")  # minor | major
     change_note: Mapped[str] = mapped_column(Text, default="")
