@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, defaultload
+from sqlalchemy.orm import Session, joinedload
 
 from trainer.compliance.status import URGENCY, Thresholds, status
 from trainer.models import Assignment, Course, Module
@@ -23,11 +23,12 @@ class AssignmentView:
         return self.assignment.course
 
 
-# Built once (every dashboard). The courses' modules come with it (progress counts them),
-# but not their versions: neither the dashboard nor HR's page of a person shows them.
+# Built once (every dashboard). The courses' modules come in the same query (progress
+# counts them), but not their versions: neither the dashboard nor HR's page of a person
+# shows them.
 _CURRENT = (
     select(Assignment).where(Assignment.user_id == bindparam("user_id"), Assignment.current.is_(True))
-    .options(defaultload(Assignment.course).selectinload(Course.modules).lazyload(Module.current_version))
+    .options(joinedload(Assignment.course).joinedload(Course.modules).lazyload(Module.current_version))
 )
 
 
@@ -35,7 +36,7 @@ def current_assignments(
     session: Session, user_id: int, today: dt.date, thresholds: Thresholds
 ) -> list[AssignmentView]:
     """The user's current assignments with their status, sorted by urgency then due date."""
-    rows = session.scalars(_CURRENT, {"user_id": user_id}).all()
+    rows = session.scalars(_CURRENT, {"user_id": user_id}).unique().all()
     views = [
         AssignmentView(a, status(a, today, thresholds), (a.due_on - today).days) for a in rows
     ]

@@ -13,8 +13,7 @@ import math
 
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Session
 
 from trainer.audit import Actor
 from trainer.compliance.completion import mark_started, record_module_completion
@@ -26,12 +25,9 @@ class AcknowledgementError(ValueError):
     """The acknowledgement cannot be accepted (yet); the message says why."""
 
 
-# Built once: these run on every course and module page, where building and keying a
-# statement costs more than SQLite takes to answer it.
-# The course, its modules and their current versions (content deferred) in one query.
-_COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug")).options(joinedload(Course.modules))
-# What a module page shows of a version (the HTML and the number of questions, counted
-# without parsing the quiz), and when the reader first opened it, in one query.
+# Built once (every module page): building and keying a statement costs more than SQLite
+# takes to answer it. What a module page shows of a version (the HTML, and the number of
+# questions counted without parsing the quiz) and when the reader first opened it.
 _PAGE = (
     select(ModuleVersion.body_html, func.json_array_length(ModuleVersion.quiz), ModuleVisit.first_seen_at)
     .outerjoin(ModuleVisit, and_(ModuleVisit.module_version_id == ModuleVersion.id,
@@ -58,18 +54,6 @@ class ModulePage:
 
     def seconds_left(self, now: dt.datetime) -> int:
         return seconds_left_to_read(self.first_seen_at, self.version, now)
-
-
-def find_course(session: Session, slug: str) -> Course | None:
-    """A course employees can open (it exists and is not retired), with its outline loaded."""
-    course = session.execute(_COURSE_BY_SLUG, {"slug": slug}).unique().scalar_one_or_none()
-    if course is None or course.retired_at is not None:
-        return None
-    for module in course.modules:
-        # The identity map holds rows weakly: without this, a page holding only a module
-        # would load its course again the moment it asked for it.
-        set_committed_value(module, "course", course)
-    return course
 
 
 def find_module(session: Session, course: Course, slug: str) -> Module | None:
