@@ -130,9 +130,11 @@ def statements_for(client, url: str, seen: list[str]) -> list[str]:  # type: ign
     return list(seen)
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_runs_a_fixed_number_of_statements_whatever_the_size(page, session, client, auth, statements):
-    who, url, bound = PAGES[page]
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_runs_a_fixed_number_of_statements_whatever_the_size(
+    page_name, session, client, auth, statements
+):
+    who, url, bound = PAGES[page_name]
     with clock.frozen(dt.datetime.combine(TODAY, dt.time(9, 0), tzinfo=dt.UTC)):
         world = World.build(session)
         auth.login(f"{who}@example.com")
