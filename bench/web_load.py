@@ -25,6 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 _RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
 _NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
 _LATENCY = re.compile(r"Latency\s+([\d.]+)(us|ms|s)")
+# Sign-in and load come from one client: Flask-Login's session protection ties a session to
+# the address and User-Agent that signed in. A browser keeps the cookie the server updates
+# when they differ; wrk replays the sign-in cookie unchanged, so with another User-Agent
+# every request would be flagged and answered with a re-signed cookie, which no browser sees.
+USER_AGENT = "trainer-bench"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,6 +82,7 @@ def sign_in(base: str, email: str, password: str) -> str:
     """Sign in through the real form; returns the Cookie header value for wrk."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     with opener.open(base + "/login", timeout=10) as response:
         page = response.read().decode()
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
@@ -90,7 +96,8 @@ def sign_in(base: str, email: str, password: str) -> str:
 def wrk(url: str, *, cookie: str | None = None, seconds: int = 10, connections: int = 16,
         threads: int = 2) -> Load:
     """Run wrk against one URL; bounded in time and connections."""
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
+               "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True,

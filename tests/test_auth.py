@@ -113,6 +113,32 @@ def test_idle_session_expires(app, session, auth, client):
     assert "inactivity" in client.get("/login").get_data(as_text=True)
 
 
+def test_a_session_in_use_outlives_the_idle_limit(app, session, auth, client):
+    make_user(session, email="ada@example.com")
+    session.commit()
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    idle = dt.timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    clock.freeze(start)
+    auth.login("ada@example.com")
+    clock.freeze(start + idle - dt.timedelta(minutes=10))
+    assert client.get("/").status_code == 200
+    clock.freeze(start + 2 * idle - dt.timedelta(minutes=20))
+    assert client.get("/").status_code == 200
+
+
+def test_the_session_cookie_is_sent_again_at_most_once_a_minute(session, auth, client):
+    make_user(session, email="ada@example.com")
+    session.commit()
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    clock.freeze(start)
+    auth.login("ada@example.com")
+    client.get("/")  # the first page may add the CSRF token to the session
+    clock.freeze(start + dt.timedelta(seconds=50))
+    assert "Set-Cookie" not in client.get("/").headers
+    clock.freeze(start + dt.timedelta(seconds=70))
+    assert "Set-Cookie" in client.get("/").headers
+
+
 def test_repeated_failures_on_one_account_are_refused_with_a_wait_time(session, client, auth):
     make_user(session, email="ada@example.com")
     session.commit()

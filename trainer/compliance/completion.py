@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, lazyload
 
 from trainer import audit, clock
 from trainer.audit import Actor
@@ -21,15 +21,20 @@ from trainer.compliance.progress import Progress, progress_of
 from trainer.compliance.requirements import refresher_months
 from trainer.models import Assignment, ModuleCompletion, ModuleVersion, QuizAttempt, Requirement
 
+# Built once (every course and module page asks): building and keying a statement costs
+# more than SQLite takes to answer it. Callers have usually loaded the course already;
+# joining it again would load its modules again too (Course.modules is eager), so the
+# course comes from the session instead.
+_CURRENT_ASSIGNMENT = select(Assignment).where(
+    Assignment.user_id == bindparam("user_id"),
+    Assignment.course_id == bindparam("course_id"),
+    Assignment.current.is_(True),
+).options(lazyload(Assignment.course))
+
 
 def current_assignment(session: Session, user_id: int, course_id: int) -> Assignment | None:
-    return session.scalar(
-        select(Assignment).where(
-            Assignment.user_id == user_id,
-            Assignment.course_id == course_id,
-            Assignment.current.is_(True),
-        )
-    )
+    """The person's current cycle of the course, if they are in its audience."""
+    return session.scalar(_CURRENT_ASSIGNMENT, {"user_id": user_id, "course_id": course_id})
 
 
 def record_module_completion(
@@ -62,10 +67,13 @@ def record_module_completion(
     return completion
 
 
-def mark_started(assignment: Assignment, today: dt.date) -> None:
-    """The first activity in a cycle (opening a module, starting a quiz) starts it."""
+def mark_started(assignment: Assignment, today: dt.date) -> bool:
+    """The first activity in a cycle (opening a module, starting a quiz) starts it.
+    True when this call started it."""
     if assignment.started_on is None and assignment.completed_on is None:
         assignment.started_on = today
+        return True
+    return False
 
 
 def refresh_assignment(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from trainer.compliance.status import URGENCY, Thresholds, status
-from trainer.models import Assignment
+from trainer.models import Assignment, Course, Module
 
 
 @dataclasses.dataclass(frozen=True)
@@ -23,13 +23,20 @@ class AssignmentView:
         return self.assignment.course
 
 
+# Built once (every dashboard). The courses' modules come in the same query (progress
+# counts them), but not their versions: neither the dashboard nor HR's page of a person
+# shows them.
+_CURRENT = (
+    select(Assignment).where(Assignment.user_id == bindparam("user_id"), Assignment.current.is_(True))
+    .options(joinedload(Assignment.course).joinedload(Course.modules).lazyload(Module.current_version))
+)
+
+
 def current_assignments(
     session: Session, user_id: int, today: dt.date, thresholds: Thresholds
 ) -> list[AssignmentView]:
     """The user's current assignments with their status, sorted by urgency then due date."""
-    rows = session.scalars(
-        select(Assignment).where(Assignment.user_id == user_id, Assignment.current.is_(True))
-    ).all()
+    rows = session.scalars(_CURRENT, {"user_id": user_id}).unique().all()
     views = [
         AssignmentView(a, status(a, today, thresholds), (a.due_on - today).days) for a in rows
     ]

@@ -13,8 +13,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from trainer.models import Assignment, Module, ModuleCompletion, ModuleVersion, RegulationUpdate
 
@@ -54,11 +54,13 @@ def update_cutoff(update: RegulationUpdate) -> dt.date:
 
 
 def progress_for(session: Session, user_id: int, assignments: Iterable[Assignment]) -> dict[int, Progress]:
-    """Progress of several of one person's assignments, with one query for completions."""
+    """Progress of several of one person's assignments, with one query for completions
+    (and one for regulation updates, if any of them is a regulation-update cycle)."""
     assignments = list(assignments)
     course_ids = {a.course_id for a in assignments}
     completions = _completions_by_module(session, user_id, course_ids)
-    return {a.id: _progress(session, a, completions) for a in assignments}
+    updates = _regulation_updates(session, {a.regulation_update_id for a in assignments} - {None})
+    return {a.id: _progress(a, completions, updates.get(a.regulation_update_id)) for a in assignments}
 
 
 def progress_of(session: Session, assignment: Assignment) -> Progress:
@@ -66,18 +68,19 @@ def progress_of(session: Session, assignment: Assignment) -> Progress:
 
 
 def _progress(
-    session: Session, assignment: Assignment, completions: dict[int, list[ModuleCompletion]]
+    assignment: Assignment, completions: dict[int, list[tuple[ModuleCompletion, int]]],
+    update: RegulationUpdate | None,
 ) -> Progress:
     modules = [m for m in assignment.course.active_modules if m.current_version_id]
-    affected, cutoff = _regulation_scope(session, assignment)
+    affected, cutoff = _regulation_scope(update)
     done = {}
     for module in modules:
         floor_date = assignment.counts_from
         if module.id in affected:
             floor_date = max(floor_date, cutoff) if floor_date else cutoff
         counting = [
-            c for c in completions.get(module.id, [])
-            if c.module_version.number >= module.major_floor
+            c for c, version_number in completions.get(module.id, [])
+            if version_number >= module.major_floor
             and (floor_date is None or c.completed_at.date() >= floor_date)
         ]
         if counting:
@@ -85,28 +88,43 @@ def _progress(
     return Progress(modules=modules, done=done)
 
 
-def _regulation_scope(session: Session, assignment: Assignment) -> tuple[set[int], dt.date | None]:
-    if assignment.regulation_update_id is None:
-        return set(), None
-    update = session.get(RegulationUpdate, assignment.regulation_update_id)
+def _regulation_scope(update: RegulationUpdate | None) -> tuple[set[int], dt.date | None]:
+    """The modules a regulation-update cycle must redo, and since when."""
     if update is None:
         return set(), None
     return {m.id for m in update.modules}, update_cutoff(update)
 
 
+def _regulation_updates(session: Session, ids: set[int]) -> dict[int, RegulationUpdate]:
+    if not ids:
+        return {}
+    updates = session.scalars(select(RegulationUpdate).where(RegulationUpdate.id.in_(ids))
+                              .options(selectinload(RegulationUpdate.modules)))
+    return {u.id: u for u in updates}
+
+
+# Built once (the dashboard and every course page ask). Of the version only its number
+# is needed here: a person has dozens of completions, and loading a version object with
+# each doubled the time (whoever needs one loads it from the relationship).
+_COMPLETIONS = (
+    select(ModuleCompletion, ModuleVersion.number)
+    .join(Module, Module.id == ModuleCompletion.module_id)
+    .join(ModuleVersion, ModuleVersion.id == ModuleCompletion.module_version_id)
+    .where(ModuleCompletion.user_id == bindparam("user_id"),
+           Module.course_id.in_(bindparam("course_ids", expanding=True)))
+    .order_by(ModuleCompletion.completed_at, ModuleCompletion.id)
+    .options(lazyload(ModuleCompletion.module_version))
+)
+
+
 def _completions_by_module(
     session: Session, user_id: int, course_ids: set[int]
-) -> dict[int, list[ModuleCompletion]]:
+) -> dict[int, list[tuple[ModuleCompletion, int]]]:
+    """The person's completions in these courses, oldest first, with their version number."""
     if not course_ids:
         return {}
-    rows = session.scalars(
-        select(ModuleCompletion)
-        .join(Module, Module.id == ModuleCompletion.module_id)
-        .join(ModuleVersion, ModuleVersion.id == ModuleCompletion.module_version_id)
-        .where(ModuleCompletion.user_id == user_id, Module.course_id.in_(course_ids))
-        .order_by(ModuleCompletion.completed_at, ModuleCompletion.id)
-    ).all()
-    by_module: dict[int, list[ModuleCompletion]] = defaultdict(list)
-    for completion in rows:
-        by_module[completion.module_id].append(completion)
+    rows = session.execute(_COMPLETIONS, {"user_id": user_id, "course_ids": sorted(course_ids)})
+    by_module: dict[int, list[tuple[ModuleCompletion, int]]] = defaultdict(list)
+    for completion, version_number in rows:
+        by_module[completion.module_id].append((completion, version_number))
     return by_module

@@ -10,12 +10,13 @@ import dataclasses
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session, undefer, undefer_group
 
 from trainer.content.canonical import course_text
 from trainer.content.meta import CourseMeta
 from trainer.content.tree import COURSE_FILE, module_file_name
-from trainer.models import Course
+from trainer.models import Course, ModuleVersion
+from trainer.models.course import FILE
 
 
 class ExportError(Exception):
@@ -38,7 +39,8 @@ def export_courses(session: Session, directory: Path | str) -> ExportResult:
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise ExportError(f"{root} is not an empty folder; export into a new or empty one")
     result = ExportResult()
-    courses = session.scalars(select(Course).where(Course.retired_at.is_(None)).order_by(Course.slug))
+    courses = session.scalars(select(Course).where(Course.retired_at.is_(None)).order_by(Course.slug)
+                              .options(undefer_group(FILE)))
     for course in courses:
         files = course_files(course)
         for relative, text in files:
@@ -53,11 +55,21 @@ def export_courses(session: Session, directory: Path | str) -> ExportResult:
 def course_files(course: Course) -> list[tuple[str, str]]:
     """(`<slug>/course.md` or `<slug>/NN-<module>.md`, text) for the course and its published modules."""
     files = [(f"{course.slug}/{COURSE_FILE}", course_text(_course_meta(course), course.intro_source))]
+    _load_sources(course)
     for module in course.active_modules:
         if module.current_version is not None:
             name = module_file_name(module.position, module.slug)
             files.append((f"{course.slug}/{name}", module.current_version.source))
     return files
+
+
+def _load_sources(course: Course) -> None:
+    """Load the (deferred) sources of the course's current versions in one query, not one each."""
+    session = object_session(course)
+    ids = [m.current_version_id for m in course.active_modules if m.current_version_id]
+    if session is not None and ids:
+        session.scalars(select(ModuleVersion).where(ModuleVersion.id.in_(ids))
+                        .options(undefer(ModuleVersion.source))).all()
 
 
 def _course_meta(course: Course) -> CourseMeta:

@@ -7,29 +7,53 @@ the browser says.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trainer.audit import Actor
-from trainer.compliance.completion import current_assignment, mark_started, record_module_completion
+from trainer.compliance.completion import mark_started, record_module_completion
 from trainer.learning.outline import course_outline
-from trainer.models import Course, Module, ModuleCompletion, ModuleVersion, ModuleVisit
+from trainer.models import Assignment, Course, Module, ModuleCompletion, ModuleVersion, ModuleVisit
 
 
 class AcknowledgementError(ValueError):
     """The acknowledgement cannot be accepted (yet); the message says why."""
 
 
-def find_course(session: Session, slug: str) -> Course | None:
-    """A course employees can open: it exists and is not retired."""
-    course = session.scalar(select(Course).where(Course.slug == slug))
-    if course is None or course.retired_at is not None:
-        return None
-    return course
+# Built once (every module page): building and keying a statement costs more than SQLite
+# takes to answer it. What a module page shows of a version (the HTML, and the number of
+# questions counted without parsing the quiz) and when the reader first opened it.
+_PAGE = (
+    select(ModuleVersion.body_html, func.json_array_length(ModuleVersion.quiz), ModuleVisit.first_seen_at)
+    .outerjoin(ModuleVisit, and_(ModuleVisit.module_version_id == ModuleVersion.id,
+                                 ModuleVisit.user_id == bindparam("user_id")))
+    .where(ModuleVersion.id == bindparam("version_id"))
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class ModulePage:
+    """The current version of a module as one person opens it."""
+
+    version: ModuleVersion
+    body_html: str
+    question_count: int
+    first_seen_at: dt.datetime
+    # This visit wrote something (the first visit, the start of the cycle): commit it.
+    recorded: bool
+
+    @property
+    def acknowledgement(self) -> bool:
+        """Completed by "I have read and understood" (a policy, or a lesson without a quiz)."""
+        return self.version.kind == "policy" or not self.question_count
+
+    def seconds_left(self, now: dt.datetime) -> int:
+        return seconds_left_to_read(self.first_seen_at, self.version, now)
 
 
 def find_module(session: Session, course: Course, slug: str) -> Module | None:
@@ -45,18 +69,27 @@ def completed_by_acknowledgement(version: ModuleVersion) -> bool:
     return version.kind == "policy" or not version.quiz
 
 
-def open_module(session: Session, user_id: int, module: Module, now: dt.datetime) -> ModuleVisit:
-    """Record the first visit of the module's current version and start the assignment."""
+def open_module(
+    session: Session, user_id: int, module: Module, assignment: Assignment | None, now: dt.datetime
+) -> ModulePage:
+    """Open the module's current version: its page, and the first visit recorded if this is it.
+
+    `assignment` is the person's current one for the course, as the outline found it; the
+    first activity starts it. A repeat visit of a started cycle is one query and no write.
+    """
     version = module.current_version
     assert version is not None
-    visit = session.get(ModuleVisit, (user_id, version.id))
-    if visit is None:
-        visit = _first_visit(session, user_id, version.id, now)
-    assignment = current_assignment(session, user_id, module.course_id)
-    if assignment is not None:
-        mark_started(assignment, now.date())
-    session.flush()
-    return visit
+    body_html, question_count, first_seen_at = session.execute(
+        _PAGE, {"user_id": user_id, "version_id": version.id}).one()
+    recorded = False
+    if first_seen_at is None:
+        first_seen_at = _first_visit(session, user_id, version.id, now).first_seen_at
+        recorded = True
+    if assignment is not None and mark_started(assignment, now.date()):
+        recorded = True
+    if recorded:
+        session.flush()
+    return ModulePage(version, body_html, question_count or 0, first_seen_at, recorded)
 
 
 def _first_visit(session: Session, user_id: int, version_id: int, now: dt.datetime) -> ModuleVisit:
@@ -71,11 +104,12 @@ def _first_visit(session: Session, user_id: int, version_id: int, now: dt.dateti
     return visit
 
 
-def seconds_left_to_read(visit: ModuleVisit | None, version: ModuleVersion, now: dt.datetime) -> int:
-    """How many more seconds before the version may be acknowledged (0: now)."""
-    if visit is None:
+def seconds_left_to_read(first_seen_at: dt.datetime | None, version: ModuleVersion, now: dt.datetime) -> int:
+    """How many more seconds before the version may be acknowledged (0: now), counted from
+    the reader's first visit (None: not opened yet)."""
+    if first_seen_at is None:
         return version.min_read_seconds
-    waited = (now - visit.first_seen_at).total_seconds()
+    waited = (now - first_seen_at).total_seconds()
     return max(0, math.ceil(version.min_read_seconds - waited))
 
 
@@ -96,7 +130,7 @@ def acknowledge_module(
     if done is not None and done.completion and done.completion.module_version_id == version.id:
         return done.completion  # already acknowledged in this cycle: once is enough
     visit = session.get(ModuleVisit, (user_id, version.id))
-    left = seconds_left_to_read(visit, version, now)
+    left = seconds_left_to_read(visit.first_seen_at if visit else None, version, now)
     if visit is None or left > 0:
         raise AcknowledgementError(
             f"Please take the time to read this before confirming: you can confirm in "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defaultload, lazyload
 
 from trainer.models import (
     Assignment,
@@ -16,6 +16,9 @@ from trainer.models import (
     ModuleVersion,
     QuizAttempt,
 )
+
+# The transcript names courses but not their modules (which Course loads eagerly).
+WITHOUT_MODULES = (lazyload(Course.modules),)
 
 
 @dataclasses.dataclass
@@ -37,6 +40,7 @@ def transcript(session: Session, user_id: int) -> list[CourseRecord]:
     for cycle in session.scalars(
         select(Assignment).where(Assignment.user_id == user_id)
         .order_by(Assignment.assigned_on, Assignment.cycle)
+        .options(defaultload(Assignment.course).options(*WITHOUT_MODULES))
     ):
         record_for(cycle.course).cycles.append(cycle)
     for course, attempt in _submitted_attempts(session, user_id):
@@ -45,6 +49,7 @@ def transcript(session: Session, user_id: int) -> list[CourseRecord]:
         record_for(course).completions.append(completion)
     for certificate in session.scalars(
         select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.issued_at)
+        .options(defaultload(Certificate.course).options(*WITHOUT_MODULES))
     ):
         record_for(certificate.course).certificates.append(certificate)
     return sorted(records.values(), key=lambda r: r.course.title.casefold())
@@ -58,6 +63,7 @@ def _submitted_attempts(session: Session, user_id: int):  # type: ignore[no-unty
         .join(Course, Course.id == Module.course_id)
         .where(QuizAttempt.user_id == user_id, QuizAttempt.submitted_at.is_not(None))
         .order_by(QuizAttempt.submitted_at, QuizAttempt.id)
+        .options(*WITHOUT_MODULES)
     ).all()
 
 
@@ -68,6 +74,7 @@ def _completions(session: Session, user_id: int):  # type: ignore[no-untyped-def
         .join(Course, Course.id == Module.course_id)
         .where(ModuleCompletion.user_id == user_id)
         .order_by(ModuleCompletion.completed_at, ModuleCompletion.id)
+        .options(*WITHOUT_MODULES)
     ).all()
 
 

@@ -11,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from trainer import clock
 from trainer.models.base import Base
 
+# The deferred column group of what only the course file's import, export and editor
+# read of a Course.
+FILE = "file"
+
 
 class Course(Base):
     __tablename__ = "courses"
@@ -19,17 +23,19 @@ class Course(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # What only the course file's import, export and editor read is deferred (group FILE):
+    # every employee page loads courses, and these were most of the row (JSON to parse).
     # The course file's Markdown introduction, as written and as rendered (sanitised).
-    intro_source: Mapped[str] = mapped_column(Text, default="")
-    intro_html: Mapped[str] = mapped_column(Text, default="")
+    intro_source: Mapped[str] = mapped_column(Text, default="", deferred=True, deferred_group=FILE)
+    intro_html: Mapped[str] = mapped_column(Text, default="", deferred=True, deferred_group=FILE)
     pass_mark: Mapped[int] = mapped_column(default=80)
     refresher_months: Mapped[int | None]
     due_days: Mapped[int] = mapped_column(default=30)
     # Default audience from the course file, e.g. "everyone" or {"departments": [...]}.
-    audience: Mapped[Any] = mapped_column(JSON, default="everyone")
-    regulations: Mapped[list[Any]] = mapped_column(default=list)
+    audience: Mapped[Any] = mapped_column(JSON, default="everyone", deferred=True, deferred_group=FILE)
+    regulations: Mapped[list[Any]] = mapped_column(default=list, deferred=True, deferred_group=FILE)
     # Hash of course.md, so an unchanged import writes nothing.
-    source_hash: Mapped[str] = mapped_column(String(64), default="")
+    source_hash: Mapped[str] = mapped_column(String(64), default="", deferred=True, deferred_group=FILE)
     created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     retired_at: Mapped[dt.datetime | None]
 
@@ -83,13 +89,15 @@ class ModuleVersion(Base):
     minutes: Mapped[int]
     min_read_seconds: Mapped[int] = mapped_column(default=0)
     questions_per_attempt: Mapped[int | None]
+    # The content is deferred: lists, outlines and progress read versions by the dozen and
+    # need none of it, while the HTML and the quiz JSON are the bulk of a row.
     # The whole module file as authored (front matter + Markdown + quiz).
-    source: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text, deferred=True)
+    body_html: Mapped[str] = mapped_column(Text, deferred=True)
     # [{"id", "text", "html", "detail_html", "multiple",
     #   "choices": [{"id", "text", "html", "correct"}], "explanation_html"}] (trainer.content.quiz)
     # -- never sent to a browser before the attempt is submitted.
-    quiz: Mapped[list[Any]] = mapped_column(default=list)
+    quiz: Mapped[list[Any]] = mapped_column(default=list, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     change: Mapped[str] = mapped_column(String(10), default="minor")  # minor | major
     change_note: Mapped[str] = mapped_column(Text, default="")

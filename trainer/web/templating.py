@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 
 from trainer import clock
@@ -38,20 +38,23 @@ def template_globals() -> dict[str, Any]:
 
 
 def unread_notices_for_current_user() -> int | None:
-    """The header badge: one indexed COUNT per page (None: no badge at all)."""
+    """The header badge (None: no badge at all): counted when the request loaded the
+    signed-in user (web.session.load_user), else now with one indexed COUNT."""
     if not current_user.is_authenticated or "learn.notifications" not in current_app.view_functions:
         return None
-    return unread_count(db.session, current_user.id)
+    counted = g.get("unread_notices")
+    return counted if counted is not None else unread_count(db.session, current_user.id)
 
 
 def navigation_for_current_user() -> list[dict[str, Any]]:
     if not current_user.is_authenticated:
         return []
+    user_roles = current_user.roles  # once: every current_user access goes through proxies
     items = []
     for endpoint, label, roles in NAVIGATION:
         if endpoint not in current_app.view_functions:
             continue
-        if not any(current_user.has_role(role) for role in roles):
+        if user_roles.isdisjoint(roles):
             continue
         blueprint = endpoint.split(".")[0]
         active = request.blueprint == blueprint and (

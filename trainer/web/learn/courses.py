@@ -7,16 +7,8 @@ from flask_login import current_user
 
 from trainer import clock
 from trainer.extensions import db
-from trainer.learning.outline import course_outline
-from trainer.learning.reading import (
-    AcknowledgementError,
-    acknowledge_module,
-    completed_by_acknowledgement,
-    find_course,
-    find_module,
-    open_module,
-    seconds_left_to_read,
-)
+from trainer.learning.outline import CourseOutline, course_outline, find_course, open_course
+from trainer.learning.reading import AcknowledgementError, acknowledge_module, find_module, open_module
 from trainer.models import Course, Module
 from trainer.web.access import login_required
 from trainer.web.context import current_actor
@@ -31,33 +23,41 @@ def course_or_404(slug: str) -> Course:
 
 
 def module_or_404(course_slug: str, module_slug: str) -> Module:
-    module = find_module(db.session, course_or_404(course_slug), module_slug)
+    return live_module_or_404(course_or_404(course_slug), module_slug)
+
+
+def live_module_or_404(course: Course, module_slug: str) -> Module:
+    module = find_module(db.session, course, module_slug)
     if module is None:
         abort(404)
     return module
 
 
+def outline_or_404(slug: str, *, with_certificate: bool = False) -> CourseOutline:
+    outline = open_course(db.session, current_user.id, slug, with_certificate=with_certificate)
+    if outline is None:
+        abort(404)
+    return outline
+
+
 @bp.route("/courses/<slug>")
 @login_required
 def course(slug: str):  # type: ignore[no-untyped-def]
-    outline = course_outline(db.session, current_user.id, course_or_404(slug))
-    return render_template("learn/course.html", outline=outline)
+    return render_template("learn/course.html", outline=outline_or_404(slug, with_certificate=True))
 
 
 @bp.route("/courses/<course_slug>/<module_slug>")
 @login_required
 def module(course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
-    module = module_or_404(course_slug, module_slug)
+    outline = outline_or_404(course_slug)
+    module = live_module_or_404(outline.course, module_slug)
     now = clock.now()
-    visit = open_module(db.session, current_user.id, module, now)
-    db.session.commit()
-    version = module.current_version
-    return render_template(
-        "learn/module.html", module=module, version=version,
-        outline=course_outline(db.session, current_user.id, module.course),
-        acknowledgement=completed_by_acknowledgement(version),
-        seconds_left=seconds_left_to_read(visit, version, now),
-    )
+    page = open_module(db.session, current_user.id, module, outline.assignment, now)
+    html = render_template("learn/module.html", module=module, version=page.version, page=page,
+                           outline=outline, seconds_left=page.seconds_left(now))
+    if page.recorded:  # after rendering: a commit expires every loaded row, and the page reads them
+        db.session.commit()
+    return html
 
 
 @bp.route("/courses/<course_slug>/<module_slug>/acknowledge", methods=["POST"])

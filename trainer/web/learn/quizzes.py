@@ -38,8 +38,10 @@ def quiz_module_or_404(course_slug: str, module_slug: str) -> Module:
 def quiz(course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
     module = quiz_module_or_404(course_slug, module_slug)
     attempt = open_attempt(db.session, current_user.id, module.current_version, clock.now())
+    page = render_quiz(module, attempt, {})
+    # Committed after rendering: a commit expires every loaded row, and the page reads them.
     db.session.commit()
-    return render_quiz(module, attempt, {})
+    return page
 
 
 def render_quiz(module, attempt, submitted, unanswered=(), status=200):  # type: ignore[no-untyped-def]
@@ -89,5 +91,6 @@ def attempt_result(attempt_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("learn.quiz", course_slug=module.course.slug, module_slug=module.slug))
     return render_template(
         "learn/result.html", attempt=attempt, module=module, version=attempt.module_version,
-        graded=graded_questions(attempt), outline=course_outline(db.session, current_user.id, module.course),
+        graded=graded_questions(attempt),
+        outline=course_outline(db.session, current_user.id, module.course, with_certificate=True),
     )
