@@ -12,13 +12,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 import random
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, insert
+from sqlalchemy import Connection, Table
 
+from trainer.bulk import insert_rows
 from trainer.models import Base
 
 DEPARTMENTS = ["Sales", "Support", "Engineering", "Marketing", "Finance", "Warehouse", "People",
@@ -56,18 +56,7 @@ def bulk_insert(
 
 
 def _flush(connection: Connection, name: str, rows: list[dict[str, Any]]) -> int:
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(table(name)), rows)
-        return len(rows)
-    columns = list(rows[0])
-    json_columns = {c.name for c in table(name).columns if isinstance(c.type, JSON)}
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(
-        f"COPY {name} ({', '.join(columns)}) FROM STDIN"
-    ) as copy:
-        for row in rows:
-            copy.write_row([json.dumps(row[c]) if c in json_columns else row[c] for c in columns])
-    return len(rows)
+    return insert_rows(connection, table(name), rows)
 
 
 def generate(connection: Connection, shape: Shape = Shape()) -> dict[str, int]:

@@ -20,11 +20,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, func, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, exists, false, func, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from trainer import audit
 from trainer.audit import Actor
+from trainer.bulk import insert_rows
 from trainer.compliance.calendar import add_months
 from trainer.compliance.requirements import audience_condition, refresher_months
 from trainer.models import Assignment, Course, Requirement, User
@@ -213,7 +214,7 @@ def _create(
         requirement, hired_on = wanted[pair]
         rows.append(_new_assignment_row(pair, requirement, hired_on, cycles.get(pair, 0) + 1, today))
     for chunk in _chunks(rows):
-        session.execute(insert(Assignment), chunk)
+        insert_rows(session.connection(), Assignment.__table__, chunk)
     return len(rows)
 
 
@@ -295,7 +296,7 @@ def _open_refreshers(
             "counts_from": min(today, row.expires_on - window), "current": True, "change_note": "",
         })
     for chunk in _chunks(rows):
-        session.execute(insert(Assignment), chunk)
+        insert_rows(session.connection(), Assignment.__table__, chunk)
     return len(rows)
 
 
