@@ -96,10 +96,10 @@ def sync_assignments(
 
 
 def _refresh_statistics(session: Session) -> None:
-    """After a bulk change, tell PostgreSQL's planner: with stale statistics the next sync's
-    anti-joins were planned as if the table were empty (8 s instead of 0.1 s at 10,000)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("ANALYZE assignments"))
+    """After a bulk change, refresh the planner's statistics. With stale ones PostgreSQL
+    planned the next sync's anti-joins as if the table were empty (8 s instead of 0.1 s at
+    10,000 people) and SQLite ignored the expiry index (0.96 s instead of 0.44 s at 50,000)."""
+    session.execute(text("ANALYZE assignments"))
 
 
 def _live_requirements(session: Session) -> dict[int, list[Requirement]]:
