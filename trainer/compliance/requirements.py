@@ -89,6 +89,16 @@ def preview(session: Session, spec: RequirementSpec) -> Preview:
     return Preview(matches=matches, new=new)
 
 
+def requirements_with_counts(session: Session) -> list[tuple[Requirement, int]]:
+    """Every requirement (active first, then by name) with how many current assignments it holds."""
+    counts = dict(session.execute(
+        select(Assignment.requirement_id, func.count())
+        .where(Assignment.current.is_(True)).group_by(Assignment.requirement_id)
+    ).all())
+    rows = session.scalars(select(Requirement).order_by(Requirement.status, Requirement.name)).all()
+    return [(requirement, counts.get(requirement.id, 0)) for requirement in rows]
+
+
 def create_requirement(session: Session, actor: Actor, spec: RequirementSpec) -> Requirement:
     """Create an active requirement (assignments follow at the next sync)."""
     _check(session, spec)

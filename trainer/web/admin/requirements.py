@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from sqlalchemy import func, select
 
 from trainer import clock
 from trainer.compliance.requirements import (
@@ -11,12 +10,13 @@ from trainer.compliance.requirements import (
     create_requirement,
     describe,
     preview,
+    requirements_with_counts,
     set_status,
     update_requirement,
 )
 from trainer.compliance.sync import sync_assignments
 from trainer.extensions import db
-from trainer.models import Assignment, Requirement
+from trainer.models import Requirement
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
 from trainer.web.admin.requirement_forms import RequirementForm, StatusForm
@@ -26,12 +26,7 @@ from trainer.web.context import current_actor
 @bp.route("/requirements")
 @roles_required("admin")
 def requirements():  # type: ignore[no-untyped-def]
-    rows = db.session.scalars(select(Requirement).order_by(Requirement.status, Requirement.name)).all()
-    counts = dict(db.session.execute(
-        select(Assignment.requirement_id, func.count())
-        .where(Assignment.current.is_(True)).group_by(Assignment.requirement_id)
-    ).all())
-    return render_template("admin/requirements.html", requirements=rows, counts=counts,
+    return render_template("admin/requirements.html", requirements=requirements_with_counts(db.session),
                            describe=describe, status_form=StatusForm())
 
 
