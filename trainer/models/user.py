@@ -48,6 +48,9 @@ class User(UserMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # The HR system's own key for the person (imports, SSO claims, SCIM externalId). Matched
+    # before e-mail, so a changed address updates the same person.
+    employee_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     job_role: Mapped[str | None] = mapped_column(String(120), index=True)

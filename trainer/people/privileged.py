@@ -1,0 +1,71 @@
+"""Who may change privileged accounts: the one rule every automated path asks.
+
+HR users and administrators hold rights over everyone's training records. An account with
+either right is never created, changed, deactivated or reactivated by an HR staff import, an
+API sync token or SCIM provisioning unless the person on whose authority the change is made
+is an administrator; SCIM never touches such accounts at all, because an identity provider
+is not trusted with Trainer's roles. Every such path asks `refusal()` for each account it
+would write, and reports refused rows with the reason instead of applying them.
+
+The rule does not cover an administrator editing a person on the admin pages: that is the
+administrator acting, with their own guards (people/account_changes.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Protocol
+
+
+class Channel(enum.StrEnum):
+    """The automated paths that create and change accounts in bulk."""
+
+    IMPORT = "staff import"
+    API_SYNC = "API sync"
+    SCIM = "SCIM"
+
+
+class HasRoles(Protocol):
+    @property
+    def is_hr(self) -> bool: ...
+
+    @property
+    def is_admin(self) -> bool: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class Authority:
+    """On whose authority a bulk change is made, and through which path."""
+
+    channel: Channel
+    acting_is_admin: bool
+
+    @classmethod
+    def of(cls, channel: Channel, acting: HasRoles | None) -> Authority:
+        """The person acting (the HR or admin user of a page, a token's owner); None is
+        nobody, which is never an administrator."""
+        return cls(channel, acting_is_admin=bool(acting is not None and acting.is_admin))
+
+    @classmethod
+    def operator(cls) -> Authority:
+        """The server's operator running `trainer users import`: shell access to the server
+        already grants everything an administrator can do."""
+        return cls(Channel.IMPORT, acting_is_admin=True)
+
+
+def is_privileged(account: HasRoles) -> bool:
+    return bool(account.is_hr or account.is_admin)
+
+
+def refusal(authority: Authority, account: HasRoles) -> str | None:
+    """Why `authority` may not create, change, deactivate or reactivate `account`, or None
+    when it may. Pass the account as it is now (for a new person: the roles it would get)."""
+    if not is_privileged(account):
+        return None
+    if authority.channel is Channel.SCIM:
+        return "has HR or administrator rights; SCIM never changes such accounts (change them in Trainer)"
+    if authority.acting_is_admin:
+        return None
+    return (f"has HR or administrator rights; only an administrator may change such an account "
+            f"by {authority.channel}")
