@@ -7,18 +7,26 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export TRAINER_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test lint setup setup-dev chromium browser-js clean bench screenshots
+.PHONY: run test lint lock lock-check setup setup-dev chromium browser-js clean bench screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall when pyproject.toml changes; the stamp files record the last install.
-$(VENV)/.run-deps: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+# Python packages come from the lock files only (exact versions, sha256 hashes): run.txt for
+# the app, dev.txt for tests and checkers. Both are exported from uv.lock by `make lock`.
+# The stamp files record the last install, so a changed lock reinstalls.
+RUN_LOCK := requirements/run.txt
+DEV_LOCK := requirements/dev.txt
+PIP := $(BIN)/pip --quiet --disable-pip-version-check
+
+$(VENV)/.run-deps: $(RUN_LOCK) pyproject.toml | $(BIN)/python
+	$(PIP) install --require-hashes -r $(RUN_LOCK)
+	$(PIP) install --no-deps -e .
 	touch $@
 
-$(VENV)/.dev-deps: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+$(VENV)/.dev-deps: $(DEV_LOCK) pyproject.toml | $(BIN)/python
+	$(PIP) install --require-hashes -r $(DEV_LOCK)
+	$(PIP) install --no-deps -e .
 	touch $@ $(VENV)/.run-deps
 
 setup: $(VENV)/.run-deps
@@ -46,11 +54,29 @@ $(BROWSER_JS): tests/browser/package-lock.json
 
 browser-js: $(BROWSER_JS)
 
-lint: setup-dev
+lint: setup-dev lock-check
 	$(BIN)/ruff check .
 
 test: setup-dev chromium browser-js lint
 	scripts/run-tests
+
+# Refresh the lock after editing dependencies in pyproject.toml: keeps every locked version
+# that still fits and resolves what changed; `make lock UPGRADE=1` moves everything to the
+# newest versions the bounds allow. uv itself is pinned in the dev lock. See docs/operations.md.
+UV := $(BIN)/uv
+UV_EXPORT := $(UV) export --quiet --frozen --no-emit-project --format requirements-txt
+lock: setup-dev
+	$(UV) lock $(if $(UPGRADE),--upgrade)
+	$(UV_EXPORT) --output-file $(RUN_LOCK)
+	$(UV_EXPORT) --extra dev --output-file $(DEV_LOCK)
+
+# Fails when pyproject.toml changed without `make lock`, or the exported files drifted.
+lock-check: setup-dev
+	@$(UV) lock --check --quiet || { echo "uv.lock is out of date with pyproject.toml: run make lock" >&2; exit 1; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(UV_EXPORT) --output-file $$tmp/run.txt && $(UV_EXPORT) --extra dev --output-file $$tmp/dev.txt && \
+	  for f in run dev; do sed 1,2d $$tmp/$$f.txt | cmp -s - <(sed 1,2d requirements/$$f.txt) \
+	    || { echo "requirements/$$f.txt differs from uv.lock: run make lock" >&2; exit 1; }; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/browser/node_modules
