@@ -13,10 +13,48 @@ from trainer.models import Course, ModuleVersion
 COURSES = Path(__file__).parents[2] / "courses"
 
 
-def test_validate_shipped_courses_prints_a_summary(runner):
+CLEAN_QUIZ = "\n".join(
+    f"### Question {n}?\n- [x] Choice {n}a\n- [ ] Choice {n}b\n- [ ] Choice {n}c\n> GDPR Art. {n}.\n"
+    for n in range(1, 5))
+CLEAN_LESSON = lesson(front="title: Clean\nminutes: 3\nquestions_per_attempt: 2\n", quiz=CLEAN_QUIZ)
+WEAK_LESSON = lesson(front="title: Weak\nminutes: 3\nquestions_per_attempt: 2\n",
+                     quiz=CLEAN_QUIZ.replace("> GDPR Art. 2.", "> Because."))
+
+
+def test_validate_prints_a_summary_of_what_it_checked(runner, tmp_path):
+    write_course(tmp_path, modules={"01-a.md": CLEAN_LESSON, "02-b.md": CLEAN_LESSON})
+    for args in ([], ["--strict"]):
+        result = runner.invoke(args=["courses", "validate", *args, str(tmp_path)])
+        assert result.exit_code == 0, result.output
+        assert result.output == "1 course(s), 2 module(s), 8 quiz question(s): no problems found.\n"
+
+
+def test_validate_prints_quality_warnings_and_succeeds(runner, tmp_path):
+    folder = write_course(tmp_path, modules={"01-weak.md": WEAK_LESSON})
+    result = runner.invoke(args=["courses", "validate", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    line = WEAK_LESSON.split("\n").index("### Question 2?") + 1
+    assert result.output.splitlines() == [
+        f"{folder / '01-weak.md'}:{line}: warning: the explanation cites no source: name the article, "
+        "section, requirement, guidance or policy rule it rests on (e.g. 'GDPR Art. 33(1)'; "
+        "docs/authoring.md lists what counts)",
+        "1 course(s), 1 module(s), 4 quiz question(s): 1 warning(s) (--strict makes them errors).",
+    ]
+
+
+def test_validate_strict_turns_quality_warnings_into_errors(runner, tmp_path):
+    folder = write_course(tmp_path, modules={"01-weak.md": WEAK_LESSON})
+    result = runner.invoke(args=["courses", "validate", "--strict", str(tmp_path)])
+    assert result.exit_code == 1
+    line = WEAK_LESSON.split("\n").index("### Question 2?") + 1
+    assert result.output.splitlines()[0].startswith(f"{folder / '01-weak.md'}:{line}: the explanation cites")
+    assert result.output.splitlines()[-1] == (
+        "1 problem(s) found. --strict: quiz-quality and reading-time warnings count as errors.")
+
+
+def test_validate_shipped_courses_has_no_errors(runner):
     result = runner.invoke(args=["courses", "validate", str(COURSES)])
     assert result.exit_code == 0, result.output
-    assert result.output == "4 course(s), 17 module(s), 127 quiz question(s): no problems found.\n"
 
 
 def test_validate_lists_every_error_as_path_line_message_and_fails(runner, tmp_path):

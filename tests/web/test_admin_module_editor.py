@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import threading
 
 import pytest
@@ -68,6 +69,33 @@ def test_preview_renders_like_employees_see_it_with_the_answers_marked(client, c
     assert "<script>x()" not in page
     assert 'class="key-correct"><span class="key-mark">Correct:</span> Choice 1 of 1' in page
     assert 'class="key-wrong"><span class="key-mark">Wrong:</span> Choice 2 of 1' in page
+
+
+def test_preview_lists_quiz_quality_warnings_with_their_lines(client, course):
+    page = post(client, source=LESSON, preview="Preview").get_data(as_text=True)
+    assert "No problems found." in page  # valid: the warnings do not block
+    assert "3 quiz-quality warnings</h2>" in page  # no questions_per_attempt; two explanations
+    assert "questions_per_attempt is not set, so every attempt asks all 2 questions" in page
+    for question in ("### Who do you tell first?", "### How fast?"):
+        line = line_of(LESSON, question)
+        assert re.search(rf'data-line="{line}">Line {line}</a>:\s*the explanation cites no source', page)
+    assert 'id="preview-heading"' in page
+
+
+def test_preview_of_a_sound_quiz_shows_no_warnings(client, course):
+    source = LESSON.replace("> Because.", "> GDPR Art. 33(1).").replace(
+        "minutes: 5\n", "minutes: 5\nquestions_per_attempt: 1\n")
+    page = post(client, source=source, preview="Preview").get_data(as_text=True)
+    assert "No problems found." in page
+    assert "quiz-quality warning" not in page
+
+
+def test_a_module_with_warnings_can_still_be_published(session, client, course):
+    edited = LESSON.replace("at once", "straight away")
+    response = post(client, source=edited, publish="Publish", change="minor")
+    assert response.status_code == 302
+    session.expire_all()
+    assert module_of(session, "breach-basics", "reporting").current_version.number == 2
 
 
 def test_a_draft_is_kept_but_employees_still_get_the_published_version(session, client, course):

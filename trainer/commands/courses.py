@@ -20,6 +20,7 @@ from trainer.content import (
 )
 from trainer.content.errors import ContentError
 from trainer.content.importer import published_major_versions
+from trainer.content.quality import course_warnings
 from trainer.extensions import db
 
 PATH = click.Path(path_type=Path)
@@ -32,15 +33,26 @@ def courses_group() -> None:
 
 @courses_group.command("validate")
 @click.argument("path", type=PATH, default=Path("courses"))
-def validate_command(path: Path) -> None:
-    """Check every course file under PATH (default: courses) and list every problem."""
+@click.option("--strict", is_flag=True,
+              help="Treat quiz-quality and reading-time warnings as errors (exit status 1).")
+def validate_command(path: Path, strict: bool) -> None:
+    """Check every course file under PATH (default: courses) and list every problem.
+
+    Quiz-quality and reading-time warnings (docs/authoring.md) are printed too; they make the
+    command fail only with --strict.
+    """
     courses, errors = validate_courses(path)
     if errors:
         _fail(errors)
+    warnings = course_warnings(courses)
+    if warnings and strict:
+        _fail(list(warnings), "--strict: quiz-quality and reading-time warnings count as errors.")
+    for warning in warnings:
+        click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}", err=True)
     modules = [m.module for course in courses for m in course.modules]
     questions = sum(len(module.questions) for module in modules)
-    click.echo(f"{len(courses)} course(s), {len(modules)} module(s), {questions} quiz question(s): "
-               "no problems found.")
+    found = f"{len(warnings)} warning(s) (--strict makes them errors)" if warnings else "no problems found"
+    click.echo(f"{len(courses)} course(s), {len(modules)} module(s), {questions} quiz question(s): {found}.")
 
 
 @courses_group.command("import")

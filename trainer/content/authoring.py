@@ -21,6 +21,7 @@ from trainer import audit, clock
 from trainer.audit import Actor
 from trainer.content.errors import ContentError, ValidationFailed
 from trainer.content.parser import ParsedModule, normalise_source, parse_module
+from trainer.content.quality import QualityWarning, module_warnings
 from trainer.content.versions import add_version
 from trainer.models import Module, ModuleDraft, ModuleVersion
 
@@ -58,10 +59,11 @@ class EditorState:
 
 @dataclasses.dataclass(frozen=True)
 class Checked:
-    """A module text as the parser sees it: parsed, or every problem with its line."""
+    """A module text as the parser sees it: parsed (with its quality warnings), or every problem."""
 
     parsed: ParsedModule | None
     errors: list[ContentError]
+    warnings: list[QualityWarning] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,11 +86,12 @@ def preview_of(parsed: ParsedModule) -> ModulePreview:
 
 
 def check_source(source: str) -> Checked:
-    """Parse the text as a module file; never raises for any text."""
+    """Parse the text as a module file, with its quiz-quality warnings; never raises for any text."""
     try:
-        return Checked(parse_module(source, "module"), [])
+        parsed = parse_module(source, "module")
     except ValidationFailed as failed:
         return Checked(None, failed.errors)
+    return Checked(parsed, [], module_warnings(parsed, "module"))
 
 
 def starter_source(title: str) -> str:

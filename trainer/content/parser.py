@@ -45,6 +45,11 @@ class ParsedModule:
     meta: ModuleMeta
     body: str
     questions: list[Question]
+    key_lines: dict[str, int] = dataclasses.field(default_factory=dict)  # front-matter key -> file line
+
+    def line_of(self, key: str) -> int:
+        """The file line of a front-matter key, or 1 (the opening `---`) when it is absent."""
+        return self.key_lines.get(key, 1)
 
     @property
     def content_hash(self) -> str:
@@ -72,7 +77,8 @@ def parse_module(text: str, path: str = "module.md") -> ParsedModule:
     if document.ok:
         _check_module(meta, document, body_lines, quiz_at, questions, problems)
     problems.raise_if_any()
-    return ParsedModule(source, meta, "\n".join(body_lines).strip("\n") + "\n", questions)
+    return ParsedModule(source, meta, "\n".join(body_lines).strip("\n") + "\n", questions,
+                        dict(document.key_lines))
 
 
 def _check_module(meta: ModuleMeta, document: Document, body_lines: list[str], quiz_at: int | None,
