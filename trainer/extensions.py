@@ -6,10 +6,23 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from sqlalchemy.orm import Session
 
 from trainer.models.base import Base
 
-db = SQLAlchemy(model_class=Base)
+
+class TypedSQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy whose `db.session` type-checks as the Session it stands for.
+
+    At run time `db.session` is a scoped_session: it forwards every Session method to the
+    current app context's session. Domain functions take a plain `Session`, so the views
+    may hand them `db.session` as it is.
+    """
+
+    session: Session  # type: ignore[assignment]  # a scoped_session proxies every Session method
+
+
+db = TypedSQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

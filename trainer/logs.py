@@ -43,7 +43,7 @@ def configure_logging(production: bool) -> None:
     handler = next((h for h in root.handlers if getattr(h, "trainer", False)), None)
     if handler is None:
         handler = logging.StreamHandler()
-        handler.trainer = True  # type: ignore[attr-defined]
+        handler.trainer = True  # type: ignore[attr-defined]  # marks the handler installed here
         handler.addFilter(RequestIdFilter())
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter() if production else logging.Formatter(TEXT_FORMAT))

@@ -19,7 +19,7 @@ class AssignmentView:
     days_left: int  # negative when overdue
 
     @property
-    def course(self):  # type: ignore[no-untyped-def]
+    def course(self):
         return self.assignment.course
 
 

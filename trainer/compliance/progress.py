@@ -59,8 +59,11 @@ def progress_for(session: Session, user_id: int, assignments: Iterable[Assignmen
     assignments = list(assignments)
     course_ids = {a.course_id for a in assignments}
     completions = _completions_by_module(session, user_id, course_ids)
-    updates = _regulation_updates(session, {a.regulation_update_id for a in assignments} - {None})
-    return {a.id: _progress(a, completions, updates.get(a.regulation_update_id)) for a in assignments}
+    updates = _regulation_updates(session, {a.regulation_update_id for a in assignments
+                                            if a.regulation_update_id is not None})
+    return {a.id: _progress(a, completions,
+                            updates.get(a.regulation_update_id) if a.regulation_update_id else None)
+            for a in assignments}
 
 
 def progress_of(session: Session, assignment: Assignment) -> Progress:
@@ -76,7 +79,7 @@ def _progress(
     done = {}
     for module in modules:
         floor_date = assignment.counts_from
-        if module.id in affected:
+        if module.id in affected and cutoff is not None:  # a cutoff comes with every affected set
             floor_date = max(floor_date, cutoff) if floor_date else cutoff
         counting = [
             c for c, version_number in completions.get(module.id, [])

@@ -235,7 +235,9 @@ def _check(session: Session, spec: RequirementSpec) -> None:
 
 def _apply(session: Session, requirement: Requirement, spec: RequirementSpec) -> None:
     requirement.course_id = spec.course_id
-    requirement.course = session.get(Course, spec.course_id)  # type: ignore[assignment]
+    course = session.get(Course, spec.course_id)
+    if course is not None:  # preview() runs before _check; an unknown id is refused on saving
+        requirement.course = course
     requirement.name = " ".join(spec.name.split())
     requirement.everyone = spec.everyone
     requirement.departments = [

@@ -276,7 +276,9 @@ def _open_refreshers(
             _matches_any(rules))
         if only is not None:
             query = query.where(Assignment.user_id.in_(only))
-        due.extend(_Due(*row) for row in session.execute(query))
+        due.extend(_Due(id_, user_id, course_id, expires_on, requirement_id)
+                   for id_, user_id, course_id, expires_on, requirement_id in session.execute(query)
+                   if expires_on is not None)  # the WHERE clause ensures it; this tells the type
     if not due:
         return 0
     for chunk in _chunks([row.id for row in due]):

@@ -18,6 +18,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,9 @@ from trainer.content.errors import ContentError, ValidationFailed
 from trainer.content.importer import import_courses
 from trainer.content.report import ImportReport
 from trainer.content.tree import COURSE_FILE, MODULE_NAME, SLUG
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 MiB = 1024 * 1024
 
@@ -66,9 +70,10 @@ class _Sink(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:  # type: ignore[no-untyped-def, override]
-        self._chunks.append(bytes(data))
-        return len(data)
+    def write(self, data: ReadableBuffer) -> int:
+        chunk = bytes(data)
+        self._chunks.append(chunk)
+        return len(chunk)
 
     def tell(self) -> int:
         raise OSError("not seekable")

@@ -24,7 +24,7 @@ CODE_LANGUAGES = ("bash", "console", "csv", "html", "http", "javascript", "json"
                   "sql", "text", "toml", "xml", "yaml")
 
 EXTENSIONS = ["tables", "pymdownx.superfences", "pymdownx.highlight", "toc", "admonition", "sane_lists"]
-EXTENSION_CONFIGS = {
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "pymdownx.highlight": {"use_pygments": False},
     # align="…" instead of style="text-align: …": style attributes do not survive sanitising.
     "tables": {"use_align_attribute": True},

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from trainer import audit
 from trainer.audit import Actor
+from trainer.bulk import rowcount
 from trainer.compliance.completion import current_assignment, mark_started, record_module_completion
 from trainer.learning import quiz
 from trainer.learning.quiz import AnswerError
@@ -141,7 +142,7 @@ def _claim(
                 submitted_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def graded_questions(attempt: QuizAttempt) -> list[quiz.GradedQuestion]:

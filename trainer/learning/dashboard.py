@@ -24,11 +24,11 @@ class DashboardItem:
     today: dt.date
 
     @property
-    def assignment(self):  # type: ignore[no-untyped-def]
+    def assignment(self):
         return self.view.assignment
 
     @property
-    def course(self):  # type: ignore[no-untyped-def]
+    def course(self):
         return self.view.course
 
     @property

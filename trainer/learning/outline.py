@@ -28,7 +28,7 @@ class OutlineEntry:
         return self.completion is not None
 
     @property
-    def version(self):  # type: ignore[no-untyped-def]
+    def version(self):
         return self.module.current_version
 
 
@@ -83,7 +83,7 @@ def open_course(
     another. See course_outline for `with_certificate`."""
     row = session.execute(_COURSE_AND_ASSIGNMENT, {"slug": slug, "user_id": user_id}).unique().first()
     course = _live(row.Course) if row else None
-    if course is None:
+    if row is None or course is None:
         return None
     return _outline(session, user_id, course, row.Assignment, with_certificate)
 

@@ -55,7 +55,7 @@ def transcript(session: Session, user_id: int) -> list[CourseRecord]:
     return sorted(records.values(), key=lambda r: r.course.title.casefold())
 
 
-def _submitted_attempts(session: Session, user_id: int):  # type: ignore[no-untyped-def]
+def _submitted_attempts(session: Session, user_id: int):
     return session.execute(
         select(Course, QuizAttempt)
         .join(ModuleVersion, ModuleVersion.id == QuizAttempt.module_version_id)
@@ -67,7 +67,7 @@ def _submitted_attempts(session: Session, user_id: int):  # type: ignore[no-unty
     ).all()
 
 
-def _completions(session: Session, user_id: int):  # type: ignore[no-untyped-def]
+def _completions(session: Session, user_id: int):
     return session.execute(
         select(Course, ModuleCompletion)
         .join(Module, Module.id == ModuleCompletion.module_id)

@@ -7,9 +7,9 @@ drop constraints on SQLite (batch mode) and to keep migrations identical across 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, MetaData, Table, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -41,6 +41,11 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 
 class Base(DeclarativeBase):
+    if TYPE_CHECKING:
+        # Every model maps one Table (none is mapped to a join or a select), so bulk code
+        # may use `Model.__table__` where a Table is needed.
+        __table__: ClassVar[Table]
+
     # Set on the registry, not the class: Flask-SQLAlchemy subclasses this base.
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),

@@ -19,7 +19,7 @@ class _DaysBetween(FunctionElement[int]):
 
 def days_between(later: Any, earlier: Any) -> ColumnElement[int]:
     """`later - earlier` in days; either side may be a date column or a Python date."""
-    return _DaysBetween(_as_date(later), _as_date(earlier))  # type: ignore[return-value]
+    return _DaysBetween(_as_date(later), _as_date(earlier))
 
 
 def _as_date(value: Any) -> Any:

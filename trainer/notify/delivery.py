@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from trainer import clock
+from trainer.bulk import rowcount
 from trainer.models import Notification
 from trainer.notify.compose import compose
 from trainer.notify.digest import Digest, build_digests
@@ -192,4 +193,4 @@ def _mine(worker: str, ids: list[int]) -> ColumnElement[bool]:
 def _update(session: Session, where: ColumnElement[bool], **values: Any) -> int:
     statement = update(Notification).where(where).values(**values)
     result = session.execute(statement.execution_options(synchronize_session=False))
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    return rowcount(result) or 0

@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import and_, bindparam, func, not_, or_, select, update
+from sqlalchemy import SQLColumnExpression, and_, bindparam, func, not_, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from trainer import clock
+from trainer.bulk import rowcount
 from trainer.models import Notification
 from trainer.notify.items import SKIPPED, load_items
 from trainer.notify.planning import REMINDER_KINDS
@@ -36,7 +37,7 @@ class Notice:
     read: bool
 
 
-def unread_count_of(user_id: ColumnElement[int]) -> ScalarSelect[int]:
+def unread_count_of(user_id: SQLColumnExpression[int]) -> ScalarSelect[int]:
     """The unread count as a scalar subquery, to be asked along with another query
     (the web layer asks it with the signed-in user, once per request)."""
     return select(func.count()).select_from(Notification).where(
@@ -65,7 +66,7 @@ def list_notices(session: Session, user_id: int, page: int = 1) -> Page[Notice]:
                row.created_at, row.read_at is not None)
         for row, item in zip(rows.items, items, strict=True)
     ]
-    return dataclasses.replace(rows, items=notices)  # type: ignore[arg-type]
+    return dataclasses.replace(rows, items=notices)
 
 
 def mark_read(session: Session, user_id: int, notification_id: int) -> bool:
@@ -88,7 +89,7 @@ def mark_all_read(session: Session, user_id: int) -> int:
         .values(read_at=clock.now())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    return rowcount(result) or 0
 
 
 def _visible(user_id: int) -> ColumnElement[bool]:

@@ -86,7 +86,7 @@ def _load(session: Session, rows: list[Notification]) -> _Batch:
             .where(User.id.in_(person_ids)))
     }
     update_ids = {r.regulation_update_id for r in rows if r.regulation_update_id}
-    ack_rows = session.scalars(select(UpdateAcknowledgement).where(
+    ack_rows: Iterable[UpdateAcknowledgement] = session.scalars(select(UpdateAcknowledgement).where(
         UpdateAcknowledgement.regulation_update_id.in_(update_ids),
         UpdateAcknowledgement.user_id.in_({r.user_id for r in rows}))) if update_ids else []
     rule_ids = {a.requirement_id for a in assignments.values() if a.requirement_id}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from trainer import audit
 from trainer.audit import Actor
+from trainer.bulk import rowcount
 from trainer.models import Notification, User
 from trainer.reports.pagination import Page, paginate
 
@@ -38,7 +39,7 @@ def failed_deliveries(session: Session, page: int = 1) -> Page[FailedDelivery]:
         FailedDelivery(r.id, *people[r.user_id], r.kind, r.attempts, r.last_error or "", r.failed_at)
         for r in rows.items if r.failed_at is not None
     ]
-    return dataclasses.replace(rows, items=items)  # type: ignore[arg-type]
+    return dataclasses.replace(rows, items=items)
 
 
 def retrying_count(session: Session) -> int:
@@ -69,7 +70,7 @@ def retry_all_failed(session: Session, actor: Actor) -> int:
         .values(failed_at=None, attempts=0, next_attempt_at=None, claimed_by=None, claimed_at=None)
         .execution_options(synchronize_session=False)
     )
-    count = result.rowcount or 0  # type: ignore[attr-defined]
+    count = rowcount(result) or 0
     if count:
         audit.record(session, actor, "notification.retried_all", count=count)
     return count

@@ -45,6 +45,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from trainer import audit, clock
 from trainer.audit import Actor
+from trainer.bulk import rowcount
 from trainer.models import (
     Assignment,
     Course,
@@ -117,7 +118,7 @@ class _Stamp:
                     else_=null())
 
 
-def open_assignments(today: dt.date) -> Select[Any]:
+def open_assignments(today: dt.date) -> Select[*tuple[Any, ...]]:
     """Current, uncompleted assignments of active people, still required, assigned by `today`."""
     live_rule = aliased(Requirement)
     still_required = or_(
@@ -145,7 +146,7 @@ def open_assignments(today: dt.date) -> Select[Any]:
     )
 
 
-def _milestones(today: dt.date, settings: ReminderSettings, stamp: _Stamp) -> Select[Any]:
+def _milestones(today: dt.date, settings: ReminderSettings, stamp: _Stamp) -> Select[*tuple[Any, ...]]:
     """The latest milestone reached by each open assignment, in three layers of SQL."""
     base = open_assignments(today).add_columns(
         Assignment.id.label("assignment_id"),
@@ -193,7 +194,7 @@ def _due_milestone(left: Any, settings: ReminderSettings) -> list[ColumnElement[
     ]
 
 
-def _assignment_updates(today: dt.date, stamp: _Stamp) -> Select[Any]:
+def _assignment_updates(today: dt.date, stamp: _Stamp) -> Select[*tuple[Any, ...]]:
     """A notice for each open assignment a published regulation update affects.
 
     Same key as the assignment notice of a regulation_update cycle, so that one counts once;
@@ -207,7 +208,7 @@ def _assignment_updates(today: dt.date, stamp: _Stamp) -> Select[Any]:
     ).where(Assignment.regulation_update_id.is_not(None))
 
 
-def _acknowledgements(today: dt.date, stamp: _Stamp) -> Select[Any]:
+def _acknowledgements(today: dt.date, stamp: _Stamp) -> Select[*tuple[Any, ...]]:
     ack = UpdateAcknowledgement
     kind = literal("regulation_update")
     return (
@@ -222,14 +223,16 @@ def _acknowledgements(today: dt.date, stamp: _Stamp) -> Select[Any]:
     )
 
 
-def _manager_escalations(today: dt.date, settings: ReminderSettings, stamp: _Stamp) -> Select[Any]:
+def _manager_escalations(
+    today: dt.date, settings: ReminderSettings, stamp: _Stamp
+) -> Select[*tuple[Any, ...]]:
     manager = aliased(User)
     return _escalations(today, settings, stamp, manager).join(manager, _is_manager(manager))
 
 
 def _hr_escalations(
     session: Session, today: dt.date, settings: ReminderSettings, stamp: _Stamp
-) -> Select[Any] | None:
+) -> Select[*tuple[Any, ...]] | None:
     """People without an (active) manager: every HR user whose scope covers their department.
 
     The HR users' ids are read first (a few) and inlined, so the big query finds them by
@@ -253,7 +256,9 @@ def _is_manager(manager: Any) -> ColumnElement[bool]:
     return and_(manager.id == User.manager_id, manager.active.is_(True), manager.id != User.id)
 
 
-def _escalations(today: dt.date, settings: ReminderSettings, stamp: _Stamp, recipient: Any) -> Select[Any]:
+def _escalations(
+    today: dt.date, settings: ReminderSettings, stamp: _Stamp, recipient: Any
+) -> Select[*tuple[Any, ...]]:
     kind = literal("escalation")
     key = (_key("assignment", Assignment.id, kind, literal(ESCALATION_STEP))
            + ":to:" + cast(recipient.id, String))
@@ -270,7 +275,7 @@ def _key(prefix: str, target_id: Any, kind: Any, step: Any) -> ColumnElement[str
             + cast(step, String))
 
 
-def _insert(session: Session, rows: Select[Any] | None) -> int:
+def _insert(session: Session, rows: Select[*tuple[Any, ...]] | None) -> int:
     """INSERT ... SELECT rows, skipping keys already planned; returns how many were new."""
     if rows is None:
         return 0
@@ -282,7 +287,7 @@ def _insert(session: Session, rows: Select[Any] | None) -> int:
     )
     # SQLAlchemy reports rowcount for INSERT only when asked to keep it.
     result = session.execute(statement.execution_options(preserve_rowcount=True))
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    return rowcount(result) or 0
 
 
 def _serialise_planning(session: Session) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TypeVarTuple
+
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
 from trainer.models import User, hr_scope
+
+Columns = TypeVarTuple("Columns")
 
 
 def visible_department_ids(session: Session, viewer: User) -> set[int] | None:
@@ -16,7 +20,7 @@ def visible_department_ids(session: Session, viewer: User) -> set[int] | None:
     return ids or None
 
 
-def restrict_to_scope(query: Select, department_ids: set[int] | None) -> Select:  # type: ignore[type-arg]
+def restrict_to_scope(query: Select[*Columns], department_ids: set[int] | None) -> Select[*Columns]:
     """Limit a query over User to the departments an HR user may see."""
     if department_ids is None:
         return query

@@ -123,13 +123,14 @@ def load_accounts(session: Session) -> dict[str, Account]:
     """Every account that is not pseudonymised, by e-mail, in one query."""
     manager = aliased(User)
     query = (
-        select(User.id, User.email, User.name, Department.name, User.department_id, User.job_role,
-               manager.email, User.hired_on, User.active, User.session_version)
+        select(User.id, User.email, User.name, Department.name.label("department"), User.department_id,
+               User.job_role, manager.email.label("manager_email"), User.hired_on, User.active,
+               User.session_version)
         .outerjoin(Department, Department.id == User.department_id)
         .outerjoin(manager, manager.id == User.manager_id)
         .where(User.pseudonymised_at.is_(None))
     )
-    return {row[1].lower(): Account(*row) for row in session.execute(query)}
+    return {row.email.lower(): Account(**row._asdict()) for row in session.execute(query)}
 
 
 def _in_scope(

@@ -22,7 +22,7 @@ Manager = aliased(User, name="manager")
 
 def assignment_rows_query(
     filters: ReportFilter, today: dt.date, thresholds: Thresholds, *, overdue_first: bool = False
-) -> Select[Any]:
+) -> Select[*tuple[Any, ...]]:
     """One row per current assignment: person, department, manager, course, status, dates.
 
     Ordered by name and course, or with `overdue_first` by due date (longest overdue first).

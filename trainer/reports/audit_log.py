@@ -56,7 +56,7 @@ def search_events(session: Session, filters: AuditFilter, page: int, per_page: i
     return paginate(session, _query(filters), page, per_page)
 
 
-def _query(filters: AuditFilter) -> Select[tuple[AuditEvent]]:
+def _query(filters: AuditFilter) -> Select[AuditEvent]:
     query = select(AuditEvent).order_by(AuditEvent.id.desc())
     if filters.actor_id is not None:
         query = query.where(AuditEvent.actor_id == filters.actor_id)

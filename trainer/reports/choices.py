@@ -31,7 +31,7 @@ def filter_choices(session: Session, scope: frozenset[int] | None) -> Choices:
     managers = restrict_to_scope(managers, set(scope) if scope is not None else None)
     courses = select(Course.id, Course.title).where(Course.retired_at.is_(None)).order_by(Course.title)
     return Choices(
-        departments=[tuple(r) for r in session.execute(departments)],  # type: ignore[misc]
-        courses=[tuple(r) for r in session.execute(courses)],  # type: ignore[misc]
-        managers=[tuple(r) for r in session.execute(managers)],  # type: ignore[misc]
+        departments=[(id_, name) for id_, name in session.execute(departments)],
+        courses=[(id_, title) for id_, title in session.execute(courses)],
+        managers=[(id_, name) for id_, name in session.execute(managers)],
     )

@@ -12,7 +12,7 @@ import datetime as dt
 import itertools
 from collections.abc import Iterator
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, aliased
@@ -40,6 +40,7 @@ CURSOR_ROWS = 2000
 PERSON_COLUMNS = ("email", "name", "department", "job_role", "manager_email")
 MATRIX_CELLS = ("status", "due_on", "completed_on", "expires_on")
 Manager = aliased(User, name="manager")
+Columns = TypeVarTuple("Columns")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,7 +59,7 @@ def record_export(session: Session, actor: Actor, report: str, fmt: str, filters
                  filters=filters.describe(), **details)
 
 
-def _stream(session: Session, query: Select[Any]) -> Iterator[Any]:
+def _stream(session: Session, query: Select[*tuple[Any, ...]]) -> Iterator[Any]:
     """Rows as plain tuples through a server-side cursor, on the session's connection (Core
     execution: no ORM row processing, which would cost more than writing the CSV)."""
     result = session.connection().execute(query, execution_options={"yield_per": CURSOR_ROWS})
@@ -98,10 +99,10 @@ def _matrix_courses(session: Session, filters: ReportFilter) -> list[tuple[int, 
     query = select(Course.id, Course.slug, Course.title).where(Course.retired_at.is_(None))
     if filters.course_id:
         query = query.where(Course.id == filters.course_id)
-    return [tuple(row) for row in session.execute(query.order_by(Course.slug))]  # type: ignore[misc]
+    return [(id_, slug, title) for id_, slug, title in session.execute(query.order_by(Course.slug))]
 
 
-def _matrix_query(filters: ReportFilter, today: dt.date, thresholds: Thresholds) -> Select[Any]:
+def _matrix_query(filters: ReportFilter, today: dt.date, thresholds: Thresholds) -> Select[*tuple[Any, ...]]:
     joined = [Assignment.user_id == User.id, Assignment.current.is_(True)]
     if filters.course_id:
         joined.append(Assignment.course_id == filters.course_id)
@@ -180,7 +181,7 @@ def _records(rows: Iterator[list[Any]]) -> Iterator[dict[str, Any]]:
         yield {k: v for k, v in zip(EVIDENCE_COLUMNS, row, strict=True) if k != "kind" and v is not None}
 
 
-def _evidence_people(query: Select[Any], filters: ReportFilter) -> Select[Any]:
+def _evidence_people(query: Select[*Columns], filters: ReportFilter) -> Select[*Columns]:
     """Leavers stay in evidence: no `active` condition here."""
     query = query.where(*people_condition(filters))
     return restrict_to_scope(query, set(filters.scope) if filters.scope is not None else None)

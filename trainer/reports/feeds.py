@@ -15,7 +15,7 @@ as of today.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -27,9 +27,10 @@ from trainer.reports.filters import ReportFilter, current_assignments
 
 Manager = aliased(User, name="manager")
 Scope = frozenset[int] | None
+Columns = TypeVarTuple("Columns")
 
 
-def _scoped(query: Select[Any], scope: Scope) -> Select[Any]:
+def _scoped(query: Select[*Columns], scope: Scope) -> Select[*Columns]:
     return restrict_to_scope(query, set(scope) if scope is not None else None)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, and_, exists, select
 from sqlalchemy.sql.elements import ColumnElement as Column
@@ -18,6 +18,7 @@ from trainer.models import Assignment, User
 from trainer.people.scope import restrict_to_scope
 
 NO_DEPARTMENT = 0
+Columns = TypeVarTuple("Columns")
 # Statuses HR can filter by: each status, plus the two groups the dashboard counts.
 NOT_COMPLIANT = tuple(s for s in STATUSES if s not in COMPLIANT and s != "closed")
 STATUS_GROUPS: dict[str, tuple[str, ...]] = {
@@ -87,9 +88,9 @@ def people_condition(filters: ReportFilter) -> list[ColumnElement[bool]]:
 
 
 def current_assignments(
-    query: Select[Any], filters: ReportFilter, today: dt.date, thresholds: Thresholds,
+    query: Select[*Columns], filters: ReportFilter, today: dt.date, thresholds: Thresholds,
     *, status: Column[str] | None = None,
-) -> Select[Any]:
+) -> Select[*Columns]:
     """Narrow a query that selects from Assignment to the current assignments of active
     people the filter admits. Joins User; `status` is status_sql() if already built."""
     status = status if status is not None else status_sql(today, thresholds)

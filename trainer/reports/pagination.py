@@ -33,19 +33,21 @@ class Page(Generic[T]):
         return self.number < self.pages
 
 
-def paginate(session: Session, query: Select[Any], number: int, per_page: int = 50) -> Page[Any]:
+def paginate(session: Session, query: Select[*tuple[Any, ...]], number: int, per_page: int = 50) -> Page[Any]:
     """Run `query` for one page; `number` outside the range is clamped."""
     return _page(session, query, number, per_page, lambda q: list(session.scalars(q)))
 
 
-def paginate_rows(session: Session, query: Select[Any], number: int, per_page: int = 50) -> Page[Any]:
+def paginate_rows(
+    session: Session, query: Select[*tuple[Any, ...]], number: int, per_page: int = 50
+) -> Page[Any]:
     """Like `paginate`, for queries of several columns: items are result rows."""
     return _page(session, query, number, per_page, lambda q: list(session.execute(q)))
 
 
 def _page(
-    session: Session, query: Select[Any], number: int, per_page: int,
-    fetch: Callable[[Select[Any]], list[Any]],
+    session: Session, query: Select[*tuple[Any, ...]], number: int, per_page: int,
+    fetch: Callable[[Select[*tuple[Any, ...]]], list[Any]],
 ) -> Page[Any]:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     pages = max(1, math.ceil(total / per_page))

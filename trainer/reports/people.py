@@ -38,7 +38,7 @@ def search_people(
     return paginate(session, query, page, per_page)
 
 
-def _matching_text(query: Select[Any], text: str) -> Select[Any]:
+def _matching_text(query: Select[*tuple[Any, ...]], text: str) -> Select[*tuple[Any, ...]]:
     """Name or e-mail contains `text`, case-insensitively."""
     if not text.strip():
         return query

@@ -145,7 +145,7 @@ def status_as_of(day: dt.date, thresholds: Thresholds, history: Subquery) -> Col
     table = Assignment.__table__
     masked = {name: case((h[name] <= day, h[name])) for name in ("completed_on", "closed_on", "started_on")}
 
-    def replace(element: Any) -> Any:
+    def replace(element: Any, **kw: Any) -> Any:
         if getattr(element, "table", None) is table and element.name in h:
             return masked.get(element.name, h[element.name])
         return None

@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import abort
-from flask_login import current_user
 
 from trainer.extensions import login_manager
+from trainer.web.current import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCESS_ATTR = "trainer_access"
@@ -49,7 +49,7 @@ def roles_required(*roles: str) -> Callable[[F], F]:
             return view(*args, **kwargs)
 
         setattr(wrapped, ACCESS_ATTR, Access(roles=frozenset(roles)))
-        return wrapped  # type: ignore[return-value]
+        return cast(F, wrapped)
 
     return decorator
 
@@ -73,7 +73,7 @@ def api_scope(scope: str) -> Callable[[F], F]:
             return view(*args, **kwargs)
 
         setattr(wrapped, ACCESS_ATTR, Access(api_scope=scope))
-        return wrapped  # type: ignore[return-value]
+        return cast(F, wrapped)
 
     return decorator
 

@@ -17,6 +17,6 @@ def send_reset_link_after_response(reset: ResetRequest) -> None:
     message = password_reset_message(settings, name=reset.name, email=reset.email, link=link)
 
     @after_this_request
-    def send_later(response):  # type: ignore[no-untyped-def]
+    def send_later(response):
         response.call_on_close(lambda: send_now(settings, message))
         return response

@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import request
-from flask_login import current_user
 
 from trainer.audit import Actor
+from trainer.web.current import current_user
 
 
 def client_ip() -> str | None:

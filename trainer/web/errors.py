@@ -29,11 +29,11 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(Exception, handle_unexpected)
 
 
-def handle_csrf(error: CSRFError):  # type: ignore[no-untyped-def]
+def handle_csrf(error: CSRFError):
     return render_error(400, "Your form expired or was sent from elsewhere. Reload the page and try again.")
 
 
-def handle_http(error: HTTPException):  # type: ignore[no-untyped-def]
+def handle_http(error: HTTPException):
     code = error.code or 500
     detail = None
     if code == 429:
@@ -43,7 +43,7 @@ def handle_http(error: HTTPException):  # type: ignore[no-untyped-def]
     return render_error(code, detail)
 
 
-def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]
+def handle_unexpected(error: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
     try:
         db.session.rollback()
@@ -67,7 +67,7 @@ def _retry_message(error: HTTPException) -> str:
     return f"Too many attempts in a short time. Try again in {minutes} {unit}."
 
 
-def render_error(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
+def render_error(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     message = detail or message
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":

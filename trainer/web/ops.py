@@ -39,14 +39,14 @@ def echo_request_id(response: Response) -> Response:
 
 @bp.route("/healthz")
 @public
-def healthz():  # type: ignore[no-untyped-def]
+def healthz():
     """The process is up and answering."""
     return jsonify(status="ok")
 
 
 @bp.route("/readyz")
 @public
-def readyz():  # type: ignore[no-untyped-def]
+def readyz():
     """Ready for traffic: the database answers and its schema is at the migrations' head."""
     try:
         with db.engine.connect() as connection:

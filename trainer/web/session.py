@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
-from flask_login import current_user, logout_user
+from flask_login import logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
 
@@ -15,6 +15,7 @@ from trainer.extensions import db, login_manager
 from trainer.models import User
 from trainer.notify.inbox import unread_count_of
 from trainer.web.access import declared_access
+from trainer.web.current import current_user
 
 log = logging.getLogger(__name__)
 # Seconds between updates of the session's last_seen (see expire_idle_session).
@@ -65,7 +66,7 @@ def enforce_declared_access() -> None:
         abort(403)
 
 
-def expire_idle_session():  # type: ignore[no-untyped-def]
+def expire_idle_session():
     """Sign out after SESSION_IDLE_MINUTES without a request.
 
     `last_seen` moves on at most once a LAST_SEEN_STEP: every change re-signs the cookie

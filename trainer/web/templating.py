@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any
 
 from flask import Flask, current_app, g, request
-from flask_login import current_user
 
 from trainer import clock
 from trainer.extensions import db
 from trainer.notify.inbox import unread_count
+from trainer.web.current import current_user
 
 # (endpoint, label, roles) -- the header shows the entries the user's roles allow.
 NAVIGATION = [

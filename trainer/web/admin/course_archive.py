@@ -23,7 +23,7 @@ from trainer.web.context import current_actor
 
 @bp.route("/courses/<slug>/export.zip")
 @roles_required("admin")
-def export_course(slug: str):  # type: ignore[no-untyped-def]
+def export_course(slug: str):
     course = course_or_404(slug)
     files = course_files(course)  # read now: the stream runs after the request's session work
     stream = stream_with_context(zip_stream(files, clock.now()))
@@ -33,7 +33,7 @@ def export_course(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/courses/+import", methods=["GET", "POST"])
 @roles_required("admin")
-def import_course():  # type: ignore[no-untyped-def]
+def import_course():
     form = ArchiveUploadForm()
     if not form.validate_on_submit():
         return render_template("admin/course_import.html", form=form), 400 if form.is_submitted() else 200
@@ -50,7 +50,7 @@ def import_course():  # type: ignore[no-untyped-def]
 
 @bp.route("/courses/+import/confirm", methods=["POST"])
 @roles_required("admin")
-def confirm_course_import():  # type: ignore[no-untyped-def]
+def confirm_course_import():
     form = ArchiveConfirmForm()
     try:
         data = base64.b64decode(form.archive_data.data or "", validate=True) if form.validate() else b""
@@ -68,7 +68,7 @@ def confirm_course_import():  # type: ignore[no-untyped-def]
     return redirect(url_for("admin.course", slug=report.courses[0].slug))
 
 
-def _refused(form: ArchiveUploadForm, error: Exception):  # type: ignore[no-untyped-def]
+def _refused(form: ArchiveUploadForm, error: Exception):
     errors = error.errors if isinstance(error, ValidationFailed) else []
     message = "The archive was not imported." if errors else f"The archive was not imported: {error}"
     return render_template("admin/course_import.html", form=form, refused=message, errors=errors), 400

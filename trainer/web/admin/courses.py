@@ -27,21 +27,21 @@ from trainer.web.context import current_actor
 
 @bp.route("/courses")
 @roles_required("admin")
-def courses():  # type: ignore[no-untyped-def]
+def courses():
     rows = db.session.scalars(select(Course).order_by(Course.retired_at.is_not(None), Course.title)).all()
     return render_template("admin/courses.html", courses=rows)
 
 
 @bp.route("/courses/+new", methods=["GET", "POST"])
 @roles_required("admin")
-def new_course():  # type: ignore[no-untyped-def]
+def new_course():
     form = NewCourseForm()
     if form.validate_on_submit():
         try:
             slug = (form.slug.data or "").strip()
             course = create_course(db.session, current_actor(), slug, form.settings())
         except CourseError as error:
-            form.slug.errors.append(str(error))
+            form.slug.errors = [*form.slug.errors, str(error)]
         else:
             db.session.commit()
             flash(f"Created “{course.title}”. Add its first module; nobody is assigned the course "
@@ -52,11 +52,11 @@ def new_course():  # type: ignore[no-untyped-def]
 
 @bp.route("/courses/<slug>")
 @roles_required("admin")
-def course(slug: str):  # type: ignore[no-untyped-def]
+def course(slug: str):
     return _course_page(course_or_404(slug), NewModuleForm())
 
 
-def _course_page(course: Course, module_form: NewModuleForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _course_page(course: Course, module_form: NewModuleForm, status: int = 200):
     drafts = set(db.session.scalars(select(ModuleDraft.module_id).where(
         ModuleDraft.module_id.in_([m.id for m in course.modules]))))
     return render_template("admin/course.html", course=course, drafts=drafts, action_form=ActionForm(),
@@ -65,7 +65,7 @@ def _course_page(course: Course, module_form: NewModuleForm, status: int = 200):
 
 @bp.route("/courses/<slug>/settings", methods=["GET", "POST"])
 @roles_required("admin")
-def course_settings(slug: str):  # type: ignore[no-untyped-def]
+def course_settings(slug: str):
     course = course_or_404(slug)
     form = CourseSettingsForm()
     if not form.is_submitted():
@@ -74,7 +74,7 @@ def course_settings(slug: str):  # type: ignore[no-untyped-def]
         try:
             changed = update_course_settings(db.session, current_actor(), course, form.settings())
         except CourseError as error:
-            form.title.errors.append(str(error))
+            form.title.errors = [*form.title.errors, str(error)]
         else:
             _settings_follow_up(course, changed)
             return redirect(url_for("admin.course", slug=course.slug))
@@ -94,14 +94,14 @@ def _settings_follow_up(course: Course, changed: bool) -> None:
 
 @bp.route("/courses/<slug>/modules", methods=["POST"])
 @roles_required("admin")
-def add_course_module(slug: str):  # type: ignore[no-untyped-def]
+def add_course_module(slug: str):
     course = course_or_404(slug)
     form = NewModuleForm()
     if form.validate_on_submit():
         try:
             module = add_module(db.session, current_actor(), course, (form.slug.data or "").strip())
         except CourseError as error:
-            form.slug.errors.append(str(error))
+            form.slug.errors = [*form.slug.errors, str(error)]
         else:
             save_draft(db.session, current_actor(), module, starter_source(form.title.data or ""), None, "")
             db.session.commit()
@@ -113,7 +113,7 @@ def add_course_module(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/courses/<slug>/modules/<module_slug>/move/<direction>", methods=["POST"])
 @roles_required("admin")
-def move_course_module(slug: str, module_slug: str, direction: str):  # type: ignore[no-untyped-def]
+def move_course_module(slug: str, module_slug: str, direction: str):
     course = course_or_404(slug)
     module = module_or_404(course, module_slug)
     if ActionForm().validate_on_submit() and move_module(db.session, current_actor(), module, direction):
@@ -123,7 +123,7 @@ def move_course_module(slug: str, module_slug: str, direction: str):  # type: ig
 
 @bp.route("/courses/<slug>/<any(retire, restore):action>", methods=["POST"])
 @roles_required("admin")
-def course_status(slug: str, action: str):  # type: ignore[no-untyped-def]
+def course_status(slug: str, action: str):
     course = course_or_404(slug)
     if ActionForm().validate_on_submit():
         (retire_course if action == "retire" else restore_course)(db.session, current_actor(), course)

@@ -13,14 +13,14 @@ from trainer.web.context import current_actor
 
 @bp.route("/mail")
 @roles_required("admin")
-def mail_failures():  # type: ignore[no-untyped-def]
+def mail_failures():
     failures = failed_deliveries(db.session, request.args.get("page", 1, type=int))
     return render_template("admin/mail.html", failures=failures, retrying=retrying_count(db.session))
 
 
 @bp.route("/mail/<int:notification_id>/retry", methods=["POST"])
 @roles_required("admin")
-def retry_mail(notification_id: int):  # type: ignore[no-untyped-def]
+def retry_mail(notification_id: int):
     if not retry_delivery(db.session, current_actor(), notification_id):
         abort(404)
     db.session.commit()
@@ -30,7 +30,7 @@ def retry_mail(notification_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/mail/retry-all", methods=["POST"])
 @roles_required("admin")
-def retry_all_mail():  # type: ignore[no-untyped-def]
+def retry_all_mail():
     count = retry_all_failed(db.session, current_actor())
     db.session.commit()
     flash(f"{count} e-mail{'s' if count != 1 else ''} will be sent again with the next reminder run.",

@@ -15,7 +15,7 @@ from trainer.web.admin.lookups import course_or_404, module_or_404
 
 @bp.route("/courses/<slug>/modules/<module_slug>/versions")
 @roles_required("admin")
-def module_versions(slug: str, module_slug: str):  # type: ignore[no-untyped-def]
+def module_versions(slug: str, module_slug: str):
     module = module_or_404(course_or_404(slug), module_slug)
     rows = version_history(db.session, module)
     return render_template("admin/module_versions.html", course=module.course, module=module, rows=rows)
@@ -23,7 +23,7 @@ def module_versions(slug: str, module_slug: str):  # type: ignore[no-untyped-def
 
 @bp.route("/courses/<slug>/modules/<module_slug>/versions/<int:number>")
 @roles_required("admin")
-def module_version(slug: str, module_slug: str, number: int):  # type: ignore[no-untyped-def]
+def module_version(slug: str, module_slug: str, number: int):
     module = module_or_404(course_or_404(slug), module_slug)
     version = version_numbered(db.session, module, number) or abort(404)
     people = names_of(db.session, [version.published_by_id])
@@ -33,7 +33,7 @@ def module_version(slug: str, module_slug: str, number: int):  # type: ignore[no
 
 @bp.route("/courses/<slug>/modules/<module_slug>/diff")
 @roles_required("admin")
-def module_diff(slug: str, module_slug: str):  # type: ignore[no-untyped-def]
+def module_diff(slug: str, module_slug: str):
     module = module_or_404(course_or_404(slug), module_slug)
     current = module.current_version or abort(404)
     old_number = request.args.get("from", max(current.number - 1, 1), type=int)

@@ -32,7 +32,7 @@ from trainer.web.context import current_actor
 
 @bp.route("/courses/<slug>/modules/<module_slug>", methods=["GET", "POST"])
 @roles_required("admin")
-def edit_module(slug: str, module_slug: str):  # type: ignore[no-untyped-def]
+def edit_module(slug: str, module_slug: str):
     module = module_or_404(course_or_404(slug), module_slug)
     form = EditorForm()
     if not form.is_submitted():
@@ -49,7 +49,7 @@ def edit_module(slug: str, module_slug: str):  # type: ignore[no-untyped-def]
     return _editor(module, form, checked=check_source(form.source.data or ""))
 
 
-def _publish(module: Module, form: EditorForm):  # type: ignore[no-untyped-def]
+def _publish(module: Module, form: EditorForm):
     try:
         version = publish(db.session, current_actor(), module, form.publication())
     except EditConflict as conflict:
@@ -65,7 +65,7 @@ def _publish(module: Module, form: EditorForm):  # type: ignore[no-untyped-def]
     return redirect(url_for("admin.module_versions", slug=module.course.slug, module_slug=module.slug))
 
 
-def _save(module: Module, form: EditorForm):  # type: ignore[no-untyped-def]
+def _save(module: Module, form: EditorForm):
     source = form.source.data or ""
     try:
         save_draft(db.session, current_actor(), module, source, form.base_id(), form.draft_stamp.data or "")
@@ -79,7 +79,7 @@ def _save(module: Module, form: EditorForm):  # type: ignore[no-untyped-def]
     return redirect(url_for("admin.edit_module", slug=module.course.slug, module_slug=module.slug))
 
 
-def _rebase(module: Module, form: EditorForm):  # type: ignore[no-untyped-def]
+def _rebase(module: Module, form: EditorForm):
     """The author has seen the other change and continues from the current state."""
     form.base_version_id.data = str(module.current_version_id or "")
     form.draft_stamp.data = stamp(draft_of(db.session, module))
@@ -89,7 +89,7 @@ def _rebase(module: Module, form: EditorForm):  # type: ignore[no-untyped-def]
     return _editor(module, form, problem=message, problem_kind="info")
 
 
-def _editor(module: Module, form: EditorForm, *, checked: Checked | None = None,  # type: ignore[no-untyped-def]
+def _editor(module: Module, form: EditorForm, *, checked: Checked | None = None,
             conflict: EditConflict | None = None, problem: str | None = None,
             problem_kind: str = "error", status: int = 200):
     draft = draft_of(db.session, module)
@@ -107,7 +107,7 @@ def _editor(module: Module, form: EditorForm, *, checked: Checked | None = None,
     ), status
 
 
-def _conflict_diff(conflict: EditConflict, mine: str):  # type: ignore[no-untyped-def]
+def _conflict_diff(conflict: EditConflict, mine: str):
     if conflict.current is not None:
         return side_by_side(conflict.base.source if conflict.base else "", conflict.current.source)
     return side_by_side(conflict.draft.source if conflict.draft else "", mine)
@@ -115,7 +115,7 @@ def _conflict_diff(conflict: EditConflict, mine: str):  # type: ignore[no-untype
 
 @bp.route("/courses/<slug>/modules/<module_slug>/discard", methods=["POST"])
 @roles_required("admin")
-def discard_module_draft(slug: str, module_slug: str):  # type: ignore[no-untyped-def]
+def discard_module_draft(slug: str, module_slug: str):
     module = module_or_404(course_or_404(slug), module_slug)
     form = DiscardForm()
     if form.validate_on_submit():

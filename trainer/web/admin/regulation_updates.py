@@ -20,7 +20,7 @@ from trainer.web.context import current_actor
 
 @bp.route("/updates")
 @roles_required("admin")
-def updates():  # type: ignore[no-untyped-def]
+def updates():
     rows = db.session.scalars(select(RegulationUpdate).order_by(
         RegulationUpdate.published_at.is_not(None), RegulationUpdate.published_at.desc(),
         RegulationUpdate.id.desc())).all()
@@ -30,13 +30,13 @@ def updates():  # type: ignore[no-untyped-def]
 
 @bp.route("/updates/new", methods=["GET", "POST"])
 @roles_required("admin")
-def new_update():  # type: ignore[no-untyped-def]
+def new_update():
     return _edit(UpdateForm(), None)
 
 
 @bp.route("/updates/<int:update_id>", methods=["GET", "POST"])
 @roles_required("admin")
-def edit_update(update_id: int):  # type: ignore[no-untyped-def]
+def edit_update(update_id: int):
     update = db.session.get(RegulationUpdate, update_id) or abort(404)
     if update.published_at is not None:
         reached = people_reached(db.session, [update.id])[update.id]
@@ -48,7 +48,7 @@ def edit_update(update_id: int):  # type: ignore[no-untyped-def]
     return _edit(form, update)
 
 
-def _edit(form: UpdateForm, update: RegulationUpdate | None):  # type: ignore[no-untyped-def]
+def _edit(form: UpdateForm, update: RegulationUpdate | None):
     preview, problem = None, None
     if form.validate_on_submit():
         if form.preview.data:
@@ -77,7 +77,7 @@ def _published_message(result: PublishResult) -> str:
 
 @bp.route("/updates/<int:update_id>/delete", methods=["POST"])
 @roles_required("admin")
-def delete_update_view(update_id: int):  # type: ignore[no-untyped-def]
+def delete_update_view(update_id: int):
     update = db.session.get(RegulationUpdate, update_id) or abort(404)
     if DeleteUpdateForm().validate_on_submit():
         try:

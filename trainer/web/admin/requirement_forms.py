@@ -14,7 +14,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields import SelectChoice
+from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # types-WTForms lags WTForms 3.3
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -57,7 +57,7 @@ class RequirementForm(FlaskForm):
     preview = SubmitField("Preview")
     save = SubmitField("Save")
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         courses = db.session.scalars(select(Course).where(Course.retired_at.is_(None))
                                      .order_by(Course.title)).all()
@@ -102,7 +102,7 @@ class RequirementForm(FlaskForm):
             renew_grace_days=self.renew_grace_days.data or 0,
         )
 
-    def fill_from(self, requirement) -> None:  # type: ignore[no-untyped-def]
+    def fill_from(self, requirement) -> None:
         self.course_id.data = requirement.course_id
         self.name.data = requirement.name
         self.everyone.data = requirement.everyone

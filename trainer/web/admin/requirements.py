@@ -25,21 +25,21 @@ from trainer.web.context import current_actor
 
 @bp.route("/requirements")
 @roles_required("admin")
-def requirements():  # type: ignore[no-untyped-def]
+def requirements():
     return render_template("admin/requirements.html", requirements=requirements_with_counts(db.session),
                            describe=describe, status_form=StatusForm())
 
 
 @bp.route("/requirements/new", methods=["GET", "POST"])
 @roles_required("admin")
-def new_requirement():  # type: ignore[no-untyped-def]
+def new_requirement():
     form = RequirementForm()
     return _edit(form, None)
 
 
 @bp.route("/requirements/<int:requirement_id>", methods=["GET", "POST"])
 @roles_required("admin")
-def edit_requirement(requirement_id: int):  # type: ignore[no-untyped-def]
+def edit_requirement(requirement_id: int):
     requirement = db.session.get(Requirement, requirement_id) or abort(404)
     form = RequirementForm()
     if not form.is_submitted():
@@ -47,7 +47,7 @@ def edit_requirement(requirement_id: int):  # type: ignore[no-untyped-def]
     return _edit(form, requirement)
 
 
-def _edit(form: RequirementForm, requirement: Requirement | None):  # type: ignore[no-untyped-def]
+def _edit(form: RequirementForm, requirement: Requirement | None):
     outcome = None
     if form.validate_on_submit():
         spec = form.to_spec()
@@ -58,7 +58,7 @@ def _edit(form: RequirementForm, requirement: Requirement | None):  # type: igno
                 saved = (update_requirement(db.session, current_actor(), requirement, spec)
                          if requirement else create_requirement(db.session, current_actor(), spec))
             except RequirementError as error:
-                form.name.errors.append(str(error))
+                form.name.errors = [*form.name.errors, str(error)]
             else:
                 _sync_and_commit(f"Saved “{saved.name}”.")
                 return redirect(url_for("admin.requirements"))
@@ -68,7 +68,7 @@ def _edit(form: RequirementForm, requirement: Requirement | None):  # type: igno
 
 @bp.route("/requirements/<int:requirement_id>/status", methods=["POST"])
 @roles_required("admin")
-def requirement_status(requirement_id: int):  # type: ignore[no-untyped-def]
+def requirement_status(requirement_id: int):
     requirement = db.session.get(Requirement, requirement_id) or abort(404)
     form = StatusForm()
     if form.validate_on_submit():

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, StringField, SubmitField
-from wtforms.fields import SelectChoice
+from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # types-WTForms lags WTForms 3.3
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from trainer.extensions import db
@@ -38,7 +38,7 @@ class RevokeForm(FlaskForm):
 
 @bp.route("/tokens", methods=["GET", "POST"])
 @roles_required("admin")
-def tokens():  # type: ignore[no-untyped-def]
+def tokens():
     form = TokenForm()
     created = None
     if form.validate_on_submit():
@@ -47,7 +47,7 @@ def tokens():  # type: ignore[no-untyped-def]
                                    scopes=list(form.scopes.data or []),
                                    expires_in_days=form.expires_days.data)
         except TokenError as error:
-            form.name.errors.append(str(error))
+            form.name.errors = [*form.name.errors, str(error)]
         else:
             db.session.commit()
             form = TokenForm(formdata=None)
@@ -58,7 +58,7 @@ def tokens():  # type: ignore[no-untyped-def]
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @roles_required("admin")
-def revoke_api_token(token_id: int):  # type: ignore[no-untyped-def]
+def revoke_api_token(token_id: int):
     token = db.session.get(ApiToken, token_id) or abort(404)
     if RevokeForm().validate_on_submit():
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.fields import SelectChoice
+from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # types-WTForms lags WTForms 3.3
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from trainer.compliance.update_drafts import UpdateDraft
@@ -32,7 +32,7 @@ class UpdateForm(FlaskForm):
     save = SubmitField("Save draft")
     publish = SubmitField("Save and publish")
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.courses = db.session.scalars(select(Course).where(Course.retired_at.is_(None))
                                           .order_by(Course.title)).all()
@@ -47,7 +47,7 @@ class UpdateForm(FlaskForm):
         return UpdateDraft(
             title=self.title.data or "", regulation=self.regulation.data or "",
             summary=self.summary.data or "",
-            effective_on=self.effective_on.data, due_days=self.due_days.data or 30,  # type: ignore[arg-type]
+            effective_on=self.effective_on.data, due_days=self.due_days.data or 30,  # type: ignore[arg-type]  # InputRequired: runs validated
             action=self.action.data or "", module_ids=list(self.module_ids.data or []))
 
     def fill_from(self, update: RegulationUpdate) -> None:

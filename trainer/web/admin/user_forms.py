@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField
-from wtforms.fields import SelectChoice
+from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # types-WTForms lags WTForms 3.3
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from trainer.extensions import db
@@ -33,7 +33,7 @@ class AccountForm(FlaskForm):
                                            description="None ticked: every department.")
     save = SubmitField("Save")
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.hr_department_ids.choices = department_choices()
 
@@ -81,6 +81,6 @@ class AccountFilterForm(FlaskForm):
     status = SelectField("Status", validators=[Optional()], choices=[
         SelectChoice("", "Any status"), *(SelectChoice(s, s.capitalize()) for s in STATUSES)])
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.department.choices = [SelectChoice("", "Any department"), *department_choices()]

@@ -26,7 +26,7 @@ from trainer.web.context import current_actor
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles_required("admin")
-def new_user():  # type: ignore[no-untyped-def]
+def new_user():
     form = NewAccountForm()
     problem = None
     if form.validate_on_submit():
@@ -46,7 +46,7 @@ def new_user():  # type: ignore[no-untyped-def]
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @roles_required("admin")
-def edit_user(user_id: int):  # type: ignore[no-untyped-def]
+def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = AccountForm()
     problem = None
@@ -69,7 +69,7 @@ def edit_user(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
 @roles_required("admin")
-def user_status(user_id: int, action: str):  # type: ignore[no-untyped-def]
+def user_status(user_id: int, action: str):
     user = db.session.get(User, user_id) or abort(404)
     if AccountStatusForm().validate_on_submit():
         change = deactivate_account if action == "deactivate" else reactivate_account
@@ -86,7 +86,7 @@ def user_status(user_id: int, action: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/users/<int:user_id>/password-reset", methods=["POST"])
 @roles_required("admin")
-def send_password_reset(user_id: int):  # type: ignore[no-untyped-def]
+def send_password_reset(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if AccountStatusForm().validate_on_submit():
         reset = request_reset(db.session, current_actor(), user.email)

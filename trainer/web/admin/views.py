@@ -13,7 +13,7 @@ from trainer.web.admin.user_forms import AccountFilterForm
 
 @bp.route("/")
 @roles_required("admin")
-def index():  # type: ignore[no-untyped-def]
+def index():
     form = AccountFilterForm(request.args)
     form.validate()  # unknown choices are ignored below rather than refused
     department = form.department.data or ""

@@ -13,5 +13,5 @@ from trainer.web.api.responses import BadRequest, api_error  # noqa: E402
 
 
 @bp.errorhandler(BadRequest)
-def bad_request(error: BadRequest):  # type: ignore[no-untyped-def]
+def bad_request(error: BadRequest):
     return api_error(400, str(error))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
-from flask_login import current_user, login_user
+from flask_login import login_user
 
 from trainer.extensions import db, limiter
 from trainer.people.accounts import AccountError, set_password
@@ -14,6 +14,7 @@ from trainer.web.account_mail import send_reset_link_after_response
 from trainer.web.auth import bp
 from trainer.web.auth.forms import ChangePasswordForm, ForgotPasswordForm, NewPasswordForm
 from trainer.web.context import current_actor
+from trainer.web.current import signed_in_user
 from trainer.web.ratelimits import account_key
 
 SENT = ("If an account exists for that address, we have sent it a link to choose a new "
@@ -25,7 +26,7 @@ SENT = ("If an account exists for that address, we have sent it a link to choose
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], scope="reset-ip")
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
                key_func=account_key, scope="reset-account")
-def forgot_password():  # type: ignore[no-untyped-def]
+def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         reset = request_reset(db.session, current_actor(), form.email.data or "")
@@ -40,7 +41,7 @@ def forgot_password():  # type: ignore[no-untyped-def]
 @bp.route("/password/reset/<token>", methods=["GET", "POST"], endpoint="reset_password")
 @public
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], scope="reset-ip")
-def reset_password_page(token: str):  # type: ignore[no-untyped-def]
+def reset_password_page(token: str):
     try:
         user = user_for_token(db.session, token)
     except ResetLinkError as error:
@@ -50,7 +51,7 @@ def reset_password_page(token: str):  # type: ignore[no-untyped-def]
         try:
             reset_password(db.session, current_actor(), token, form.password.data or "")
         except AccountError as error:
-            form.password.errors.append(str(error))
+            form.password.errors = [*form.password.errors, str(error)]
         else:
             db.session.commit()
             flash("Your password is changed and you were signed out everywhere. Sign in with it now.",
@@ -61,17 +62,17 @@ def reset_password_page(token: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/me/password", methods=["GET", "POST"])
 @login_required
-def change_password():  # type: ignore[no-untyped-def]
+def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
+        user = signed_in_user()
         if not verify_password(user.password_hash, form.current.data or ""):
-            form.current.errors.append("That is not your current password.")
+            form.current.errors = [*form.current.errors, "That is not your current password."]
         else:
             try:
                 set_password(db.session, current_actor(), user, form.password.data or "")
             except AccountError as error:
-                form.password.errors.append(str(error))
+                form.password.errors = [*form.password.errors, str(error)]
             else:
                 db.session.commit()
                 login_user(user)  # this session continues; every other one has ended

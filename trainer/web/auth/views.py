@@ -11,7 +11,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 
 from trainer import clock
 from trainer.extensions import db, limiter
@@ -20,6 +20,7 @@ from trainer.web.access import login_required, public
 from trainer.web.auth import bp
 from trainer.web.auth.forms import LoginForm, LogoutForm
 from trainer.web.context import client_ip, current_actor, safe_next_url
+from trainer.web.current import current_user, signed_in_user
 from trainer.web.ratelimits import account_key, login_breached
 
 FAILED_MESSAGE = "The e-mail address or password is not right, or the account is not active."
@@ -33,7 +34,7 @@ FAILED_MESSAGE = "The e-mail address or password is not right, or the account is
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
                key_func=account_key, scope="login-account", on_breach=login_breached,
                deduct_when=lambda response: response.status_code != 302)
-def login():  # type: ignore[no-untyped-def]
+def login():
     if current_user.is_authenticated:
         return redirect(url_for("learn.dashboard"))
     form = LoginForm()
@@ -53,12 +54,12 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.route("/logout", methods=["POST"])
 @login_required
-def logout():  # type: ignore[no-untyped-def]
+def logout():
     form = LogoutForm()
     if form.validate_on_submit():
         from trainer import audit
 
-        audit.record(db.session, current_actor(), "auth.signed_out", current_user._get_current_object())
+        audit.record(db.session, current_actor(), "auth.signed_out", signed_in_user())
         db.session.commit()
         logout_user()
         session.clear()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, request
-from flask_login import current_user
 
 from trainer.compliance.status import Thresholds
 from trainer.extensions import db
 from trainer.people.scope import visible_department_ids
 from trainer.reports.assignments import days_overdue
 from trainer.reports.filters import STATUS_GROUPS, STATUS_LABELS, ReportFilter, scoped
+from trainer.web.current import current_user
 from trainer.web.hr import bp
 
 
@@ -22,7 +24,7 @@ def request_filter(**fixed: object) -> ReportFilter:
     """The filter in the query string, always within the viewer's scope. Values that make
     no sense (a word where an id belongs, an unknown status) are ignored."""
     status = request.args.get("status") or None
-    values = {
+    values: dict[str, Any] = {
         "scope": viewer_scope(),
         "department_id": request.args.get("department", type=int),
         "course_id": request.args.get("course", type=int),
@@ -30,7 +32,7 @@ def request_filter(**fixed: object) -> ReportFilter:
         "manager_id": request.args.get("manager", type=int),
         **fixed,
     }
-    return ReportFilter(**values)  # type: ignore[arg-type]
+    return ReportFilter(**values)
 
 
 def thresholds() -> Thresholds:

@@ -16,7 +16,7 @@ from trainer.web.hr.common import request_filter, thresholds
 
 @bp.route("/")
 @roles_required("hr", "admin")
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard():
     filters, today, limits = request_filter(), clock.today(), thresholds()
     overview = compliance_overview(db.session, today, limits, filters)
     trend = compliance_trend(db.session, today, limits, filters, overview.total)

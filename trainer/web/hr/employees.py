@@ -16,7 +16,7 @@ from trainer.web.hr.common import page_number, request_filter, thresholds, viewe
 
 @bp.route("/employees")
 @roles_required("hr", "admin")
-def employees():  # type: ignore[no-untyped-def]
+def employees():
     filters = request_filter()
     people = employee_list(db.session, filters, clock.today(), thresholds(),
                            text=request.args.get("q", "")[:200], page=page_number())
@@ -26,7 +26,7 @@ def employees():  # type: ignore[no-untyped-def]
 
 @bp.route("/employees/<int:user_id>")
 @roles_required("hr", "admin")
-def employee(user_id: int):  # type: ignore[no-untyped-def]
+def employee(user_id: int):
     scope = viewer_scope()
     user = visible_employee(db.session, user_id, scope)
     if user is None:

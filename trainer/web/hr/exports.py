@@ -29,7 +29,7 @@ EVIDENCE_DAYS = 365
 
 @bp.route("/exports")
 @roles_required("hr", "admin")
-def exports():  # type: ignore[no-untyped-def]
+def exports():
     filters = request_filter()
     today = clock.today()
     return render_template("hr/exports.html", filters=filters,
@@ -39,7 +39,7 @@ def exports():  # type: ignore[no-untyped-def]
 
 @bp.route("/exports/completion")
 @roles_required("hr", "admin")
-def export_completion():  # type: ignore[no-untyped-def]
+def export_completion():
     fmt, filters = _format(), request_filter()
     _audit("completion", fmt, filters)
     return download(completion_matrix(db.session, fmt, filters, clock.today(), thresholds()))
@@ -47,7 +47,7 @@ def export_completion():  # type: ignore[no-untyped-def]
 
 @bp.route("/exports/assignments")
 @roles_required("hr", "admin")
-def export_assignments():  # type: ignore[no-untyped-def]
+def export_assignments():
     fmt, filters = _format(), request_filter()
     _audit("assignments", fmt, filters)
     return download(assignment_list(db.session, fmt, filters, clock.today(), thresholds()))
@@ -55,7 +55,7 @@ def export_assignments():  # type: ignore[no-untyped-def]
 
 @bp.route("/exports/overdue")
 @roles_required("hr", "admin")
-def export_overdue():  # type: ignore[no-untyped-def]
+def export_overdue():
     fmt, filters = _format(), overdue_filter(request_filter())
     _audit("overdue", fmt, filters)
     return download(assignment_list(db.session, fmt, filters, clock.today(), thresholds(),
@@ -64,7 +64,7 @@ def export_overdue():  # type: ignore[no-untyped-def]
 
 @bp.route("/exports/evidence")
 @roles_required("hr", "admin")
-def export_evidence():  # type: ignore[no-untyped-def]
+def export_evidence():
     fmt, filters = _format(), request_filter()
     today = clock.today()
     try:

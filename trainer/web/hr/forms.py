@@ -7,10 +7,19 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, HiddenField
 
 
-def staff_upload_form(max_mb: int) -> FlaskForm:
+class StaffUploadForm(FlaskForm):
+    """The staff list upload; its fields are made by staff_upload_form (the size limit comes
+    from configuration)."""
+
+    file: FileField
+    deactivate_missing: BooleanField
+    skip_bad_rows: BooleanField
+
+
+def staff_upload_form(max_mb: int) -> StaffUploadForm:
     """The upload form, with the CSV size limit from configuration."""
 
-    class StaffUploadForm(FlaskForm):
+    class ConfiguredStaffUploadForm(StaffUploadForm):
         file = FileField("Staff list (CSV)", validators=[
             FileRequired("Choose a CSV file to upload."),
             FileAllowed(["csv", "txt"], "Upload a .csv file (comma-separated, UTF-8)."),
@@ -21,7 +30,7 @@ def staff_upload_form(max_mb: int) -> FlaskForm:
         deactivate_missing = BooleanField("This is the full staff list: deactivate people who are not in it")
         skip_bad_rows = BooleanField("Import the good rows even if some rows have errors")
 
-    return StaffUploadForm()
+    return ConfiguredStaffUploadForm()
 
 
 class ConfirmImportForm(FlaskForm):

@@ -7,7 +7,6 @@ import binascii
 import zlib
 
 from flask import current_app, flash, redirect, render_template, url_for
-from flask_login import current_user
 
 from trainer import clock
 from trainer.extensions import db
@@ -16,6 +15,7 @@ from trainer.people.staff_file import read_staff_bytes
 from trainer.people.staff_import import ImportOptions, plan_import
 from trainer.web.access import roles_required
 from trainer.web.context import current_actor
+from trainer.web.current import current_user
 from trainer.web.hr import bp
 from trainer.web.hr.common import viewer_scope
 from trainer.web.hr.forms import ConfirmImportForm, staff_upload_form
@@ -23,7 +23,7 @@ from trainer.web.hr.forms import ConfirmImportForm, staff_upload_form
 
 @bp.route("/import", methods=["GET", "POST"])
 @roles_required("hr", "admin")
-def staff_import():  # type: ignore[no-untyped-def]
+def staff_import():
     form = staff_upload_form(_max_mb())
     if not form.validate_on_submit():
         return render_template("hr/import.html", form=form, max_mb=_max_mb())
@@ -34,7 +34,7 @@ def staff_import():  # type: ignore[no-untyped-def]
 
 @bp.route("/import/confirm", methods=["POST"])
 @roles_required("hr", "admin")
-def confirm_import():  # type: ignore[no-untyped-def]
+def confirm_import():
     form = ConfirmImportForm()
     options = ImportOptions(deactivate_missing=form.deactivate_missing.data == "1",
                             skip_bad_rows=form.skip_bad_rows.data == "1")
@@ -59,7 +59,7 @@ def confirm_import():  # type: ignore[no-untyped-def]
     return redirect(url_for("hr.employees"))
 
 
-def _preview(raw: bytes, options: ImportOptions):  # type: ignore[no-untyped-def]
+def _preview(raw: bytes, options: ImportOptions):
     plan = plan_import(db.session, read_staff_bytes(raw), options, scope=viewer_scope(),
                        acting_user_id=current_user.id)
     confirm = ConfirmImportForm(

@@ -15,7 +15,7 @@ from trainer.web.hr.common import page_number, request_filter, thresholds
 
 @bp.route("/assignments")
 @roles_required("hr", "admin")
-def assignments():  # type: ignore[no-untyped-def]
+def assignments():
     filters = request_filter()
     rows = assignment_page(db.session, filters, clock.today(), thresholds(), page=page_number())
     return render_template("hr/assignments.html", rows=rows, filters=filters,
@@ -24,7 +24,7 @@ def assignments():  # type: ignore[no-untyped-def]
 
 @bp.route("/overdue")
 @roles_required("hr", "admin")
-def overdue():  # type: ignore[no-untyped-def]
+def overdue():
     filters = overdue_filter(request_filter())
     rows = assignment_page(db.session, filters, clock.today(), thresholds(), page=page_number(),
                            overdue_first=True)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from trainer import clock
 from trainer.extensions import db
 from trainer.learning.outline import CourseOutline, course_outline, find_course, open_course
 from trainer.learning.reading import AcknowledgementError, acknowledge_module, find_module, open_module
-from trainer.models import Course, Module
+from trainer.models import Course, Module, ModuleVersion
 from trainer.web.access import login_required
 from trainer.web.context import current_actor
+from trainer.web.current import current_user
 from trainer.web.learn import bp
 
 
@@ -33,6 +33,13 @@ def live_module_or_404(course: Course, module_slug: str) -> Module:
     return module
 
 
+def published_version(module: Module) -> ModuleVersion:
+    """The version a module found by live_module_or_404 shows (find_module ensures one)."""
+    if module.current_version is None:
+        abort(404)
+    return module.current_version
+
+
 def outline_or_404(slug: str, *, with_certificate: bool = False) -> CourseOutline:
     outline = open_course(db.session, current_user.id, slug, with_certificate=with_certificate)
     if outline is None:
@@ -42,13 +49,13 @@ def outline_or_404(slug: str, *, with_certificate: bool = False) -> CourseOutlin
 
 @bp.route("/courses/<slug>")
 @login_required
-def course(slug: str):  # type: ignore[no-untyped-def]
+def course(slug: str):
     return render_template("learn/course.html", outline=outline_or_404(slug, with_certificate=True))
 
 
 @bp.route("/courses/<course_slug>/<module_slug>")
 @login_required
-def module(course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
+def module(course_slug: str, module_slug: str):
     outline = outline_or_404(course_slug)
     module = live_module_or_404(outline.course, module_slug)
     now = clock.now()
@@ -62,7 +69,7 @@ def module(course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/courses/<course_slug>/<module_slug>/acknowledge", methods=["POST"])
 @login_required
-def acknowledge(course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
+def acknowledge(course_slug: str, module_slug: str):
     module = module_or_404(course_slug, module_slug)
     here = url_for("learn.module", course_slug=course_slug, module_slug=module_slug)
     if request.form.get("confirm") != "yes":
@@ -75,7 +82,7 @@ def acknowledge(course_slug: str, module_slug: str):  # type: ignore[no-untyped-
         flash(str(error), "error")
         return redirect(here + "#acknowledge")
     db.session.commit()
-    flash(f"Recorded: you have read and understood “{module.current_version.title}”.", "success")
+    flash(f"Recorded: you have read and understood “{published_version(module).title}”.", "success")
     return redirect(next_step_url(module))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from trainer import clock
 from trainer.extensions import db
@@ -14,23 +13,24 @@ from trainer.people.privacy import privacy_notice
 from trainer.people.subject_access import subject_access_export
 from trainer.web.access import login_required
 from trainer.web.context import current_actor
+from trainer.web.current import current_user
 from trainer.web.learn import bp
 
 
-def render_my_data(feed_url: str | None = None):  # type: ignore[no-untyped-def]
+def render_my_data(feed_url: str | None = None):
     return render_template("learn/my_data.html", notice=privacy_notice(current_app.config),
                            feed_on=current_user.calendar_token_hash is not None, feed_url=feed_url)
 
 
 @bp.route("/me/data")
 @login_required
-def my_data():  # type: ignore[no-untyped-def]
+def my_data():
     return render_my_data()
 
 
 @bp.route("/me/data.json")
 @login_required
-def my_data_download():  # type: ignore[no-untyped-def]
+def my_data_download():
     export = subject_access_export(db.session, current_user, clock.now())
     return Response(json.dumps(export, indent=2, ensure_ascii=False), mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="my-training-data.json"',
@@ -39,7 +39,7 @@ def my_data_download():  # type: ignore[no-untyped-def]
 
 @bp.route("/me/calendar", methods=["POST"])
 @login_required
-def calendar_feed():  # type: ignore[no-untyped-def]
+def calendar_feed():
     """Turn the feed on, give it a new secret, or turn it off."""
     if request.form.get("action") == "revoke":
         revoke_feed(db.session, current_actor(), current_user)

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # types-WTForms lags WTForms 3.3
 from wtforms.validators import InputRequired
 
 from trainer.extensions import db
-from trainer.models import User
 from trainer.notify.inbox import list_notices, mark_all_read, mark_read
 from trainer.notify.preferences import DIGEST_FREQUENCIES, set_digest_frequency
 from trainer.notify.settings import ReminderSettings
 from trainer.web.access import login_required
 from trainer.web.context import current_actor
+from trainer.web.current import current_user, signed_in_user
 from trainer.web.learn import bp
 
 
@@ -28,13 +27,13 @@ class PreferencesForm(FlaskForm):
 
 @bp.route("/me/notifications")
 @login_required
-def notifications():  # type: ignore[no-untyped-def]
+def notifications():
     return _page(PreferencesForm(digest_frequency=current_user.digest_frequency))
 
 
 @bp.route("/me/notifications/<int:notification_id>/read", methods=["POST"])
 @login_required
-def mark_notification_read(notification_id: int):  # type: ignore[no-untyped-def]
+def mark_notification_read(notification_id: int):
     if not mark_read(db.session, current_user.id, notification_id):
         abort(404)
     db.session.commit()
@@ -43,7 +42,7 @@ def mark_notification_read(notification_id: int):  # type: ignore[no-untyped-def
 
 @bp.route("/me/notifications/read-all", methods=["POST"])
 @login_required
-def mark_all_notifications_read():  # type: ignore[no-untyped-def]
+def mark_all_notifications_read():
     count = mark_all_read(db.session, current_user.id)
     db.session.commit()
     flash(f"Marked {count} notice{'s' if count != 1 else ''} as read.", "success")
@@ -52,11 +51,11 @@ def mark_all_notifications_read():  # type: ignore[no-untyped-def]
 
 @bp.route("/me/notifications/preferences", methods=["POST"])
 @login_required
-def notification_preferences():  # type: ignore[no-untyped-def]
+def notification_preferences():
     form = PreferencesForm()
     if not form.validate_on_submit():
         return _page(form)
-    user = db.session.get(User, current_user.id)
+    user = signed_in_user()
     settings = ReminderSettings.from_config(current_app.config)
     if set_digest_frequency(db.session, current_actor(), user, form.digest_frequency.data, settings):
         db.session.commit()
@@ -64,6 +63,6 @@ def notification_preferences():  # type: ignore[no-untyped-def]
     return redirect(url_for("learn.notifications"))
 
 
-def _page(form: PreferencesForm):  # type: ignore[no-untyped-def]
+def _page(form: PreferencesForm):
     notices = list_notices(db.session, current_user.id, request.args.get("page", 1, type=int))
     return render_template("learn/notifications.html", notices=notices, form=form)

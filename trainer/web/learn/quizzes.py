@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from trainer import clock
 from trainer.extensions import db
@@ -22,29 +21,30 @@ from trainer.learning.reading import completed_by_acknowledgement
 from trainer.models import Module
 from trainer.web.access import login_required
 from trainer.web.context import current_actor
+from trainer.web.current import current_user
 from trainer.web.learn import bp
-from trainer.web.learn.courses import module_or_404
+from trainer.web.learn.courses import module_or_404, published_version
 
 
 def quiz_module_or_404(course_slug: str, module_slug: str) -> Module:
     module = module_or_404(course_slug, module_slug)
-    if completed_by_acknowledgement(module.current_version):
+    if completed_by_acknowledgement(published_version(module)):
         abort(404)
     return module
 
 
 @bp.route("/courses/<course_slug>/<module_slug>/quiz")
 @login_required
-def quiz(course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
+def quiz(course_slug: str, module_slug: str):
     module = quiz_module_or_404(course_slug, module_slug)
-    attempt = open_attempt(db.session, current_user.id, module.current_version, clock.now())
+    attempt = open_attempt(db.session, current_user.id, published_version(module), clock.now())
     page = render_quiz(module, attempt, {})
     # Committed after rendering: a commit expires every loaded row, and the page reads them.
     db.session.commit()
     return page
 
 
-def render_quiz(module, attempt, submitted, unanswered=(), status=200):  # type: ignore[no-untyped-def]
+def render_quiz(module, attempt, submitted, unanswered=(), status=200):
     return render_template(
         "learn/quiz.html", module=module, version=attempt.module_version, attempt=attempt,
         questions=shown_questions(attempt), submitted=submitted, unanswered=set(unanswered),
@@ -54,7 +54,7 @@ def render_quiz(module, attempt, submitted, unanswered=(), status=200):  # type:
 
 @bp.route("/courses/<course_slug>/<module_slug>/quiz", methods=["POST"])
 @login_required
-def submit_quiz(course_slug: str, module_slug: str):  # type: ignore[no-untyped-def]
+def submit_quiz(course_slug: str, module_slug: str):
     module = quiz_module_or_404(course_slug, module_slug)
     attempt = attempt_by_token(db.session, current_user.id, request.form.get("token", ""))
     if attempt is None or attempt.module_version.module_id != module.id:
@@ -82,7 +82,7 @@ def submit_quiz(course_slug: str, module_slug: str):  # type: ignore[no-untyped-
 
 @bp.route("/me/attempts/<int:attempt_id>")
 @login_required
-def attempt_result(attempt_id: int):  # type: ignore[no-untyped-def]
+def attempt_result(attempt_id: int):
     attempt = find_attempt(db.session, current_user.id, attempt_id)
     if attempt is None:
         abort(404)

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, render_template
-from flask_login import current_user
 
 from trainer.extensions import db
 from trainer.learning.certificate_pdf import certificate_facts, certificate_pdf, find_certificate
 from trainer.learning.transcript import transcript as build_transcript
 from trainer.web.access import login_required
+from trainer.web.current import current_user
 from trainer.web.learn import bp
 
 
 @bp.route("/me/transcript")
 @login_required
-def transcript():  # type: ignore[no-untyped-def]
+def transcript():
     return render_template("learn/transcript.html", records=build_transcript(db.session, current_user.id))
 
 
 @bp.route("/me/certificates/<int:certificate_id>.pdf")
 @login_required
-def certificate(certificate_id: int):  # type: ignore[no-untyped-def]
+def certificate(certificate_id: int):
     found = find_certificate(db.session, current_user.id, certificate_id)
     if found is None:
         abort(404)

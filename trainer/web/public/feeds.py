@@ -13,7 +13,7 @@ from trainer.web.public import bp
 
 @bp.route("/calendar/<token>.ics")
 @public
-def calendar_feed(token: str):  # type: ignore[no-untyped-def]
+def calendar_feed(token: str):
     user = user_for_token(db.session, token)
     if user is None:
         abort(404)

@@ -13,7 +13,7 @@ from trainer.web.public import bp
 
 @bp.route("/verify")
 @public
-def verify_form():  # type: ignore[no-untyped-def]
+def verify_form():
     code = request.args.get("code", "").strip()
     if code:
         return redirect(url_for("public.verify", code=code[:40]))
@@ -22,7 +22,7 @@ def verify_form():  # type: ignore[no-untyped-def]
 
 @bp.route("/verify/<code>")
 @public
-def verify(code: str):  # type: ignore[no-untyped-def]
+def verify(code: str):
     verification = verify_certificate(db.session, code[:40], clock.today())
     status = 200 if verification else 404
     return render_template("public/verify.html", code=code[:40], verification=verification), status

@@ -11,5 +11,5 @@ from trainer.web.public import bp
 
 @bp.route("/privacy")
 @public
-def privacy():  # type: ignore[no-untyped-def]
+def privacy():
     return render_template("public/privacy.html", notice=privacy_notice(current_app.config))
