@@ -56,7 +56,7 @@ def _due_days(session: Session, assignments: list[Assignment], how: Reopening) -
         return {a.id: how.due_days for a in assignments}
     ids = {a.requirement_id for a in assignments if a.requirement_id}
     query = select(Requirement.id, Requirement.due_days).where(Requirement.id.in_(ids))
-    days: dict[int | None, int] = dict(session.execute(query).tuples().all())
+    days: dict[int | None, int] = dict(session.execute(query).all())
     return {a.id: days.get(a.requirement_id, a.course.due_days) for a in assignments}
 
 
