@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import func, select
 
 from tests.content.builders import lesson, write_course
+from tests.content.shipped import COURSES, shipped_courses, shipped_modules
 from trainer.extensions import db
 from trainer.models import Course, ModuleVersion
-
-COURSES = Path(__file__).parents[2] / "courses"
-
 
 CLEAN_QUIZ = "\n".join(
     f"### Question {n}?\n- [x] Choice {n}a\n- [ ] Choice {n}b\n- [ ] Choice {n}c\n> GDPR Art. {n}.\n"
@@ -113,7 +109,8 @@ def test_export_writes_files_and_refuses_a_full_folder(runner, tmp_path, session
     assert runner.invoke(args=["courses", "import", str(COURSES)]).exit_code == 0
     result = runner.invoke(args=["courses", "export", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert result.output == f"Exported 4 course(s) and 17 module(s) to {tmp_path / 'out'}.\n"
+    courses, modules = len(shipped_courses()), len(shipped_modules())
+    assert result.output == f"Exported {courses} course(s) and {modules} module(s) to {tmp_path / 'out'}.\n"
     assert (tmp_path / "out" / "breach-response" / "course.md").is_file()
     again = runner.invoke(args=["courses", "export", str(tmp_path / "out")])
     assert again.exit_code == 1
@@ -124,7 +121,8 @@ def test_import_defaults_to_the_courses_folder(runner, monkeypatch, session):
     monkeypatch.chdir(COURSES.parent)
     result = runner.invoke(args=["courses", "import", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "17 module(s) (17 created)" in result.output.splitlines()[-1]
+    modules = len(shipped_modules())
+    assert f"{modules} module(s) ({modules} created)" in result.output.splitlines()[-1]
 
 
 def test_import_assigns_the_course_to_its_audience_and_a_major_change_reopens_it(

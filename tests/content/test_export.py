@@ -9,11 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.content.builders import lesson, policy, write_course
+from tests.content.shipped import COURSES, shipped_courses, shipped_modules
 from trainer.audit import Actor
 from trainer.content import ExportError, export_courses, import_courses
 from trainer.models import Module
-
-COURSES = Path(__file__).parents[2] / "courses"
 
 
 def same_tree(left: Path, right: Path) -> bool:
@@ -28,7 +27,7 @@ def same_tree(left: Path, right: Path) -> bool:
 def test_shipped_courses_export_byte_for_byte(session, tmp_path):
     import_courses(session, COURSES, Actor.cli())
     result = export_courses(session, tmp_path / "out")
-    assert (result.courses, result.modules) == (4, 17)
+    assert (result.courses, result.modules) == (len(shipped_courses()), len(shipped_modules()))
     assert same_tree(COURSES, tmp_path / "out")
 
 
