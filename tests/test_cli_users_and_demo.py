@@ -8,6 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from tests.content.shipped import COURSES
+from trainer.content import load_courses
 from trainer.models import User
 
 
@@ -60,7 +62,9 @@ def test_demo_creates_an_organisation_with_working_logins(app, runner, session, 
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     people = session.scalars(select(User)).all()
-    assert len(people) >= 20
+    assert len(people) == 21
+    lead = next(p for p in people if p.job_role == "Data protection lead")
+    assert (lead.department.name, lead.manager.email) == ("Management", "amara.okafor@example.com")
     assert sum(1 for p in people if p.manager_id) >= 15
     logins_file = os.path.join(app.instance_path, "demo-logins.txt")
     assert stat.S_IMODE(os.stat(logins_file).st_mode) == 0o600
@@ -73,3 +77,14 @@ def test_demo_creates_an_organisation_with_working_logins(app, runner, session, 
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "nothing created" in again.output
     assert len(session.scalars(select(User)).all()) == len(people)
+
+
+def test_every_job_role_a_shipped_course_names_is_held_by_someone_in_the_demo(runner, session):
+    """`make run` shows each role track: a course naming a job role nobody in the demo has
+    (a typo, or a role the demo lacks) would be assigned to no one."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    demo_roles = set(session.scalars(select(User.job_role)))
+    for course in load_courses(COURSES):
+        if course.meta.audience != "everyone":
+            missing = set(course.meta.audience.get("job_roles", [])) - demo_roles
+            assert not missing, (course.slug, missing)

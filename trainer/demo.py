@@ -27,6 +27,7 @@ from trainer.security import generate_password, hash_password
 # (name, e-mail local part, department, job role, manager's local part, years employed)
 STAFF = [
     ("Amara Okafor", "amara.okafor", "Management", "Managing director", None, 6.0),
+    ("Ingrid Larsen", "ingrid.larsen", "Management", "Data protection lead", "amara.okafor", 2.4),
     ("Jonas Weber", "jonas.weber", "Customer Service", "Customer service lead", "amara.okafor", 4.5),
     ("Sofia Marques", "sofia.marques", "Customer Service", "Customer service agent", "jonas.weber", 2.2),
     ("Liam O'Brien", "liam.obrien", "Customer Service", "Customer service agent", "jonas.weber", 1.1),
