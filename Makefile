@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export TRAINER_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test lint typecheck lock lock-check setup setup-dev chromium browser-js clean bench screenshots
+.PHONY: run test lint typecheck lock lock-check setup setup-dev chromium browser-js idp-js clean bench screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,14 @@ $(BROWSER_JS): tests/browser/package-lock.json
 
 browser-js: $(BROWSER_JS)
 
+# oidc-provider (the real OpenID Provider the SSO tests sign in with), pinned in package-lock.json.
+IDP_JS := tests/idp/node_modules/oidc-provider/package.json
+$(IDP_JS): tests/idp/package-lock.json
+	cd tests/idp && npm ci --no-audit --no-fund
+	touch $@
+
+idp-js: $(IDP_JS)
+
 lint: setup-dev lock-check
 	$(BIN)/ruff check .
 
@@ -61,7 +69,7 @@ lint: setup-dev lock-check
 typecheck: setup-dev
 	$(BIN)/mypy
 
-test: setup-dev chromium browser-js lint typecheck
+test: setup-dev chromium browser-js idp-js lint typecheck
 	scripts/run-tests
 
 # Refresh the lock after editing dependencies in pyproject.toml: keeps every locked version
@@ -83,7 +91,7 @@ lock-check: setup-dev
 	    || { echo "requirements/$$f.txt differs from uv.lock: run make lock" >&2; exit 1; }; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis tests/browser/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis tests/browser/node_modules tests/idp/node_modules
 
 # Benchmarks (not part of `make test`): 1k/10k/50k employees on SQLite and PostgreSQL,
 # wrk against gunicorn on 127.0.0.1. Takes tens of minutes; results in bench/results/.

@@ -24,7 +24,7 @@ from tests import factories  # noqa: E402
 from trainer import clock, create_app  # noqa: E402
 from trainer.extensions import db, limiter  # noqa: E402
 
-pytest_plugins = ["tests.fixtures.live", "tests.fixtures.smtp"]
+pytest_plugins = ["tests.fixtures.live", "tests.fixtures.smtp", "tests.fixtures.oidc_provider"]
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-anything-0123456789"
 

@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     apply_config(app.config, app.instance_path, config)
     _check_reminder_settings(app)
+    _check_sign_in_settings(app)
     _init_logging(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -43,6 +44,13 @@ def _check_reminder_settings(app: Flask) -> None:
     from trainer.notify.settings import ReminderSettings
 
     ReminderSettings.from_config(app.config)
+
+
+def _check_sign_in_settings(app: Flask) -> None:
+    """Unusable single sign-on settings stop start-up with a ConfigError naming them."""
+    from trainer.identity.settings import SignInSettings
+
+    SignInSettings.from_config(app.config)
 
 
 def _init_logging(app: Flask) -> None:

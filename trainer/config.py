@@ -79,6 +79,29 @@ DEFAULTS: dict[str, Any] = {
     "BIND": "127.0.0.1:8000",
     "WORKERS": 2,
     "WORKER_TIMEOUT": 30,
+    # Single sign-on (docs/sso.md). OpenID Connect: the provider's discovery URL and this
+    # client's credentials; the button reads "Sign in with <OIDC_NAME>".
+    "OIDC_DISCOVERY_URL": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    "OIDC_NAME": None,
+    "OIDC_SCOPES": "openid email profile",
+    # Trainer field -> claim, over the defaults (email, email_verified, name, groups).
+    "OIDC_CLAIMS": None,
+    # SAML 2.0: the IdP's metadata (URL, file or XML); attributes mapped like OIDC claims.
+    "SAML_IDP_METADATA": None,
+    "SAML_NAME": None,
+    "SAML_SP_ENTITY_ID": None,  # default: BASE_URL/sso/saml/metadata
+    "SAML_ATTRIBUTES": None,
+    "SAML_IDP_INITIATED": False,
+    "SAML_SP_KEY_FILE": None,
+    "SAML_SP_CERT_FILE": None,
+    # Accounts at first SSO sign-in (off), for these e-mail domains; group -> hr|admin.
+    "SSO_CREATE_ACCOUNTS": False,
+    "SSO_ALLOWED_DOMAINS": None,
+    "SSO_GROUP_ROLES": None,
+    # Tolerated difference between our clock and the identity provider's.
+    "SSO_CLOCK_SKEW_SECONDS": 120,
 }
 
 SUPPORTED_DATABASES = ("sqlite", "postgresql")

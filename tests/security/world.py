@@ -126,6 +126,8 @@ URLS: dict[str, Callable[[World], str]] = {
     "auth.login": lambda w: "/login",
     "auth.logout": lambda w: "/logout",
     "auth.reset_password": lambda w: "/password/reset/not-a-real-token",
+    "sso.oidc_start": lambda w: "/sso/oidc/start",
+    "sso.oidc_callback": lambda w: "/sso/oidc/callback",
     "hr.dashboard": lambda w: "/hr/",
     "hr.assignments": lambda w: "/hr/assignments",
     "hr.confirm_import": lambda w: "/hr/import/confirm",

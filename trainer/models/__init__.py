@@ -19,6 +19,7 @@ from trainer.models.requirement import (
     requirement_users,
 )
 from trainer.models.snapshot import ComplianceSnapshot
+from trainer.models.sso import SsoIdentity, UsedSsoToken
 from trainer.models.token import API_SCOPES, ApiToken, PasswordResetToken
 from trainer.models.user import ROLES, Department, User, hr_scope
 
@@ -47,7 +48,9 @@ __all__ = [
     "RegulationUpdate",
     "Requirement",
     "RequirementJobRole",
+    "SsoIdentity",
     "UpdateAcknowledgement",
+    "UsedSsoToken",
     "User",
     "hr_scope",
     "regulation_update_modules",

@@ -2,10 +2,11 @@
 
 HR users and administrators hold rights over everyone's training records. An account with
 either right is never created, changed, deactivated or reactivated by an HR staff import, an
-API sync token or SCIM provisioning unless the person on whose authority the change is made
-is an administrator; SCIM never touches such accounts at all, because an identity provider
-is not trusted with Trainer's roles. Every such path asks `refusal()` for each account it
-would write, and reports refused rows with the reason instead of applying them.
+API sync token, SCIM provisioning or the claims of a single sign-on unless the person on
+whose authority the change is made is an administrator; SCIM never touches such accounts at
+all, because an identity provider is not trusted with Trainer's roles. Every such path asks
+`refusal()` for each account it would write, and reports refused rows with the reason
+instead of applying them.
 
 The rule does not cover an administrator editing a person on the admin pages: that is the
 administrator acting, with their own guards (people/account_changes.py).
@@ -24,6 +25,9 @@ class Channel(enum.StrEnum):
     IMPORT = "staff import"
     API_SYNC = "API sync"
     SCIM = "SCIM"
+    # Profile claims at sign-in through an identity provider (trainer/identity/matching.py).
+    # Roles never come this way: only an operator's explicit group→role mapping grants them.
+    SSO = "single sign-on"
 
 
 class HasRoles(Protocol):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from trainer import audit, clock
 from trainer.audit import Actor, ip_prefix
-from trainer.models import AuditEvent, User, hr_scope
+from trainer.models import AuditEvent, SsoIdentity, User, hr_scope
 
 PSEUDONYM_DOMAIN = "pseudonymised.invalid"
 
@@ -68,9 +68,12 @@ def pseudonymise(session: Session, actor: Actor, user: User) -> None:
     user.manager_id = None
     user.hired_on = None
     user.job_role = None
+    user.employee_id = None
     user.pseudonymised_at = clock.now()
     user.session_version += 1
     session.execute(delete(hr_scope).where(hr_scope.c.user_id == user.id))
+    # The identity provider's ids for the person would name them again.
+    session.execute(delete(SsoIdentity).where(SsoIdentity.user_id == user.id))
     for report in session.scalars(select(User).where(User.manager_id == user.id)):
         report.manager_id = None
     session.flush()

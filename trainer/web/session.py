@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
-from flask_login import logout_user
+from flask_login import login_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
 
@@ -54,6 +54,16 @@ def load_user(user_id: str) -> User | None:
         return None
     g.unread_notices = row[1]
     return row.User
+
+
+def start_session(user: User) -> None:
+    """The one way a sign-in becomes a session, whatever proved who it is (password, OIDC,
+    SAML): a fresh session (nothing carried over from before), the absolute lifetime and the
+    idle clock started. The sign-in itself is audited by whoever verified it."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    session["last_seen"] = clock.now().timestamp()
 
 
 def enforce_declared_access() -> None:

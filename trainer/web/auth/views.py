@@ -11,9 +11,8 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 
-from trainer import clock
 from trainer.extensions import db, limiter
 from trainer.people.accounts import authenticate
 from trainer.web.access import login_required, public
@@ -22,6 +21,7 @@ from trainer.web.auth.forms import LoginForm, LogoutForm
 from trainer.web.context import client_ip, current_actor, safe_next_url
 from trainer.web.current import current_user, signed_in_user
 from trainer.web.ratelimits import account_key, login_breached
+from trainer.web.session import start_session
 
 FAILED_MESSAGE = "The e-mail address or password is not right, or the account is not active."
 
@@ -43,10 +43,7 @@ def login():
         db.session.commit()
         if user is not None:
             target = safe_next_url(request.args.get("next"))
-            session.clear()  # a fresh session at sign-in: nothing carried over from before
-            login_user(user)
-            session.permanent = True
-            session["last_seen"] = clock.now().timestamp()
+            start_session(user)
             return redirect(target or url_for("learn.dashboard"))
         flash(FAILED_MESSAGE, "error")
     return render_template("auth/login.html", form=form)
