@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export TRAINER_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test lint typecheck lock lock-check setup setup-dev chromium browser-js idp-js clean bench screenshots
+.PHONY: run test lint typecheck lock lock-check setup setup-dev chromium xmlsec1 browser-js idp-js clean bench screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ run: setup
 chromium:
 	@scripts/ensure-chromium
 
+xmlsec1:
+	@scripts/ensure-xmlsec1
+
 # axe-core (accessibility checks injected by the browser tests), pinned in package-lock.json.
 BROWSER_JS := tests/browser/node_modules/axe-core/axe.min.js
 $(BROWSER_JS): tests/browser/package-lock.json
@@ -69,7 +72,7 @@ lint: setup-dev lock-check
 typecheck: setup-dev
 	$(BIN)/mypy
 
-test: setup-dev chromium browser-js idp-js lint typecheck
+test: setup-dev chromium xmlsec1 browser-js idp-js lint typecheck
 	scripts/run-tests
 
 # Refresh the lock after editing dependencies in pyproject.toml: keeps every locked version

@@ -27,7 +27,7 @@ class SignInRefused(Exception):
 class VerifiedIdentity:
     protocol: str  # oidc | saml
     issuer: str
-    subject: str
+    subject: str | None  # None: the provider gave no stable id (a transient SAML NameID)
     email: str | None = None
     email_verified: bool = False
     name: str | None = None
@@ -37,7 +37,7 @@ class VerifiedIdentity:
     groups: tuple[str, ...] = ()
 
 
-def identity_from_claims(protocol: str, issuer: str, subject: str, claims: Mapping[str, Any],
+def identity_from_claims(protocol: str, issuer: str, subject: str | None, claims: Mapping[str, Any],
                          names: Mapping[str, str], *, email_verified_default: bool) -> VerifiedIdentity:
     """Pick the mapped profile fields out of raw claims (lists of one value are unwrapped)."""
 

@@ -43,8 +43,7 @@ class SignInResult:
 def sign_in(session: Session, identity: VerifiedIdentity, settings: MatchingSettings,
             ip: str | None) -> SignInResult:
     """The active person for `identity`, updated from its claims; SignInRefused otherwise."""
-    link = session.scalar(select(SsoIdentity).where(SsoIdentity.issuer == identity.issuer,
-                                                    SsoIdentity.subject == identity.subject))
+    link = _link(session, identity)
     created = False
     if link is not None:
         user = session.get_one(User, link.user_id)
@@ -53,20 +52,29 @@ def sign_in(session: Session, identity: VerifiedIdentity, settings: MatchingSett
         if found is None:
             found, created = _create(session, identity, settings, ip), True
         user = found
-        link = SsoIdentity(user_id=user.id, protocol=identity.protocol, issuer=identity.issuer,
-                           subject=identity.subject)
-        session.add(link)
+        if identity.subject is not None:
+            link = SsoIdentity(user_id=user.id, protocol=identity.protocol, issuer=identity.issuer,
+                               subject=identity.subject)
+            session.add(link)
     if not user.active:
         raise SignInRefused("inactive", NOT_ACTIVE)
     changed = [] if created else _update_profile(session, user, identity)
     changed += _sync_roles(session, user, identity, settings)
-    link.last_sign_in_at = clock.now()
+    if link is not None:
+        link.last_sign_in_at = clock.now()
     session.flush()
     actor = Actor.user(user.id, ip)
     if changed:
         audit.record(session, actor, "user.updated", user, fields=sorted(changed), by=identity.protocol)
     audit.record(session, actor, "auth.signed_in", user, method=identity.protocol)
     return SignInResult(user, created, needs_sync=created or bool(set(changed) & {"department", "job_role"}))
+
+
+def _link(session: Session, identity: VerifiedIdentity) -> SsoIdentity | None:
+    if identity.subject is None:
+        return None
+    return session.scalar(select(SsoIdentity).where(SsoIdentity.issuer == identity.issuer,
+                                                    SsoIdentity.subject == identity.subject))
 
 
 def record_refusal(session: Session, protocol: str, reason: str, ip: str | None,
@@ -90,7 +98,7 @@ def _by_verified_email(session: Session, identity: VerifiedIdentity) -> User | N
         return None
     other = session.scalar(select(func.count()).select_from(SsoIdentity).where(
         SsoIdentity.user_id == user.id, SsoIdentity.issuer == identity.issuer))
-    if other:
+    if other and identity.subject is not None:
         # Someone else at the same provider already signs in to this account (a recycled
         # address, or a renamed account): an administrator must sort it out.
         raise SignInRefused("subject_conflict", "Your Trainer account is linked to a different "

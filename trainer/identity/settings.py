@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import shutil
 from collections.abc import Mapping
 from typing import Any
 
@@ -111,7 +113,17 @@ def _saml(config: Mapping[str, Any]) -> SamlSettings | None:
     metadata = config.get("SAML_IDP_METADATA")
     if not metadata:
         return None
+    if shutil.which("xmlsec1") is None:
+        raise ConfigError("TRAINER_SAML_IDP_METADATA is set but SAML needs the xmlsec1 program: "
+                          "install it (Debian: apt-get install xmlsec1)")
     key, cert = config.get("SAML_SP_KEY_FILE"), config.get("SAML_SP_CERT_FILE")
+    for name, path in (("SAML_SP_KEY_FILE", key), ("SAML_SP_CERT_FILE", cert)):
+        if path and not os.path.isfile(str(path)):
+            raise ConfigError(f"TRAINER_{name} names {path!r}, which is not a readable file")
+    text = str(metadata).strip()
+    if not text.startswith(("<", "https://", "http://")) and not os.path.isfile(text):
+        raise ConfigError("TRAINER_SAML_IDP_METADATA must be the IdP's metadata URL, a metadata file "
+                          f"or the XML itself; {text[:80]!r} is none of these")
     if bool(key) != bool(cert):
         raise ConfigError("TRAINER_SAML_SP_KEY_FILE and TRAINER_SAML_SP_CERT_FILE go together: "
                           "set both or neither")

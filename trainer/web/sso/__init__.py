@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("sso", __name__, url_prefix="/sso")
 
-from trainer.web.sso import oidc_views, views  # noqa: E402, F401  (registers the routes)
+from trainer.web.sso import oidc_views, saml_views, views  # noqa: E402, F401  (registers the routes)
