@@ -48,9 +48,11 @@ def _check_reminder_settings(app: Flask) -> None:
 
 def _check_sign_in_settings(app: Flask) -> None:
     """Unusable single sign-on settings stop start-up with a ConfigError naming them."""
+    from trainer.identity.policy import PasswordPolicy
     from trainer.identity.settings import SignInSettings
 
     SignInSettings.from_config(app.config)
+    PasswordPolicy.from_config(app.config)
 
 
 def _init_logging(app: Flask) -> None:

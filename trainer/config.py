@@ -79,6 +79,10 @@ DEFAULTS: dict[str, Any] = {
     "BIND": "127.0.0.1:8000",
     "WORKERS": 2,
     "WORKER_TIMEOUT": 30,
+    # Password sign-in: false turns it off for everyone but the break-glass administrators
+    # (e-mail addresses); needs single sign-on.
+    "PASSWORD_SIGN_IN": True,
+    "BREAK_GLASS_ADMINS": None,
     # Single sign-on (docs/sso.md). OpenID Connect: the provider's discovery URL and this
     # client's credentials; the button reads "Sign in with <OIDC_NAME>".
     "OIDC_DISCOVERY_URL": None,

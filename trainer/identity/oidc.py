@@ -15,7 +15,7 @@ import hmac
 import threading
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import requests
 from authlib.common.security import generate_token
@@ -30,7 +30,7 @@ from joserfc.errors import (
     JoseError,
     MissingClaimError,
 )
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, KeySetSerialization
 from joserfc.jws import JWSRegistry
 from sqlalchemy.orm import Session
 
@@ -165,9 +165,9 @@ class OidcClient:
     def metadata(self) -> dict[str, Any]:
         return _CACHE.get(self.settings.discovery_url, "metadata", _fetch_metadata)
 
-    def jwks(self, refresh: bool = False) -> dict[str, Any]:
+    def jwks(self, refresh: bool = False) -> KeySetSerialization:
         uri = self.metadata()["jwks_uri"]
-        return _CACHE.get(uri, "jwks", _get_json, refresh=refresh)
+        return cast(KeySetSerialization, _CACHE.get(uri, "jwks", _get_json, refresh=refresh))
 
 
 def _fetch_metadata(url: str) -> dict[str, Any]:

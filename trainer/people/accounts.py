@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from trainer import audit, clock
 from trainer.audit import Actor
+from trainer.identity.policy import PasswordPolicy
 from trainer.models import ROLES, Department, User
 from trainer.security import hash_password, needs_rehash, password_problem, verify_password
 
@@ -100,14 +101,20 @@ def _check_password(password: str, email: str, name: str) -> None:
         raise AccountError(problem)
 
 
-def authenticate(session: Session, email: str, password: str, ip: str | None) -> User | None:
-    """The user when e-mail and password match an active account, else None.
+def authenticate(session: Session, email: str, password: str, ip: str | None,
+                 policy: PasswordPolicy | None = None) -> User | None:
+    """The user when e-mail and password match an active account the password sign-in
+    policy lets in, else None.
 
     The caller shows one message for every failure, so nobody learns which addresses
-    have accounts. Both outcomes are audited.
+    have accounts (or are break-glass administrators). Both outcomes are audited.
     """
     user = find_by_email(session, email)
     ok = verify_password(user.password_hash if user else None, password)
+    if user is not None and ok and policy is not None and not policy.allows(user):
+        audit.record(session, Actor.anonymous(ip), "auth.failed", user, reason="password_sign_in_off",
+                     email_digest=audit.email_digest(email))
+        return None
     if user is None or not ok or not user.active:
         reason = "unknown" if user is None else ("inactive" if ok else "password")
         audit.record(session, Actor.anonymous(ip), "auth.failed", user, reason=reason,

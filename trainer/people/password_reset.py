@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from trainer import audit, clock
 from trainer.audit import Actor
+from trainer.identity.policy import TURNED_OFF, PasswordPolicy
 from trainer.models import PasswordResetToken, User
 from trainer.people.accounts import AccountError, find_by_email, set_password
 from trainer.security import hash_token, new_token
@@ -36,10 +37,12 @@ class ResetRequest:
     token: str
 
 
-def request_reset(session: Session, actor: Actor, email: str) -> ResetRequest | None:
-    """A new reset link for an active account with this address, else None (say nothing)."""
+def request_reset(session: Session, actor: Actor, email: str,
+                  policy: PasswordPolicy | None = None) -> ResetRequest | None:
+    """A new reset link for an active account with this address that may use a password
+    (the password sign-in policy), else None (say nothing)."""
     user = find_by_email(session, email)
-    if user is None or not user.active:
+    if user is None or not user.active or (policy is not None and not policy.allows(user)):
         return None
     now = clock.now()
     session.execute(
@@ -55,19 +58,23 @@ def request_reset(session: Session, actor: Actor, email: str) -> ResetRequest | 
     return ResetRequest(user.id, user.email, user.name, token)
 
 
-def user_for_token(session: Session, token: str) -> User:
-    """The account a still-valid link belongs to; ResetLinkError otherwise."""
+def user_for_token(session: Session, token: str, policy: PasswordPolicy | None = None) -> User:
+    """The account a still-valid link belongs to; ResetLinkError otherwise (also when
+    password sign-in was turned off for the account after the link went out)."""
     row = _token_row(session, token)
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         raise ResetLinkError("This link is no longer valid. Ask for a new one.")
+    if policy is not None and not policy.allows(user):
+        raise ResetLinkError(TURNED_OFF)
     return user
 
 
-def reset_password(session: Session, actor: Actor, token: str, password: str) -> User:
+def reset_password(session: Session, actor: Actor, token: str, password: str,
+                   policy: PasswordPolicy | None = None) -> User:
     """Set the new password, use up the link and end every session of the account."""
     row = _token_row(session, token)
-    user = user_for_token(session, token)
+    user = user_for_token(session, token, policy)
     try:
         set_password(session, actor, user, password)
     except AccountError:

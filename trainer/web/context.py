@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 
 from trainer.audit import Actor
+from trainer.identity.policy import PasswordPolicy
 from trainer.web.current import current_user
 
 
@@ -32,3 +33,8 @@ def safe_next_url(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def password_policy() -> PasswordPolicy:
+    """Who may use a password here (TRAINER_PASSWORD_SIGN_IN, TRAINER_BREAK_GLASS_ADMINS)."""
+    return PasswordPolicy.from_config(current_app.config)

@@ -21,7 +21,7 @@ from trainer.web.account_mail import send_reset_link_after_response
 from trainer.web.admin import bp
 from trainer.web.admin.follow_up import sync_people
 from trainer.web.admin.user_forms import AccountForm, AccountStatusForm, NewAccountForm
-from trainer.web.context import current_actor
+from trainer.web.context import current_actor, password_policy
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -89,6 +89,10 @@ def user_status(user_id: int, action: str):
 def send_password_reset(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if AccountStatusForm().validate_on_submit():
+        if not password_policy().allows(user):
+            flash("Password sign-in is turned off for this person (only break-glass administrators "
+                  "use passwords); they sign in with single sign-on.", "error")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
         reset = request_reset(db.session, current_actor(), user.email)
         db.session.commit()
         if reset is None:

@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import login_user
 
 from trainer.extensions import db, limiter
+from trainer.identity.policy import TURNED_OFF
 from trainer.people.accounts import AccountError, set_password
 from trainer.people.password_reset import ResetLinkError, request_reset, reset_password, user_for_token
 from trainer.security import verify_password
@@ -13,7 +14,7 @@ from trainer.web.access import login_required, public
 from trainer.web.account_mail import send_reset_link_after_response
 from trainer.web.auth import bp
 from trainer.web.auth.forms import ChangePasswordForm, ForgotPasswordForm, NewPasswordForm
-from trainer.web.context import current_actor
+from trainer.web.context import current_actor, password_policy
 from trainer.web.current import signed_in_user
 from trainer.web.ratelimits import account_key
 
@@ -29,13 +30,13 @@ SENT = ("If an account exists for that address, we have sent it a link to choose
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        reset = request_reset(db.session, current_actor(), form.email.data or "")
+        reset = request_reset(db.session, current_actor(), form.email.data or "", password_policy())
         db.session.commit()
         if reset is not None:
             send_reset_link_after_response(reset)
         flash(SENT, "info")
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", form=form)
+    return render_template("auth/forgot.html", form=form, policy=password_policy())
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"], endpoint="reset_password")
@@ -43,13 +44,13 @@ def forgot_password():
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], scope="reset-ip")
 def reset_password_page(token: str):
     try:
-        user = user_for_token(db.session, token)
+        user = user_for_token(db.session, token, password_policy())
     except ResetLinkError as error:
         return render_template("auth/reset_invalid.html", message=str(error)), 410
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            reset_password(db.session, current_actor(), token, form.password.data or "")
+            reset_password(db.session, current_actor(), token, form.password.data or "", password_policy())
         except AccountError as error:
             form.password.errors = [*form.password.errors, str(error)]
         else:
@@ -63,6 +64,9 @@ def reset_password_page(token: str):
 @bp.route("/me/password", methods=["GET", "POST"])
 @login_required
 def change_password():
+    if not password_policy().allows(signed_in_user()):
+        flash(TURNED_OFF, "info")
+        return redirect(url_for("learn.dashboard"))
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = signed_in_user()

@@ -14,11 +14,12 @@ from flask import (
 from flask_login import logout_user
 
 from trainer.extensions import db, limiter
+from trainer.identity.policy import TURNED_OFF
 from trainer.people.accounts import authenticate
 from trainer.web.access import login_required, public
 from trainer.web.auth import bp
 from trainer.web.auth.forms import LoginForm, LogoutForm
-from trainer.web.context import client_ip, current_actor, safe_next_url
+from trainer.web.context import client_ip, current_actor, password_policy, safe_next_url
 from trainer.web.current import current_user, signed_in_user
 from trainer.web.ratelimits import account_key, login_breached
 from trainer.web.session import start_session
@@ -39,13 +40,17 @@ def login():
         return redirect(url_for("learn.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(db.session, form.email.data or "", form.password.data or "", client_ip())
+        policy = password_policy()
+        user = authenticate(db.session, form.email.data or "", form.password.data or "", client_ip(),
+                            policy)
         db.session.commit()
         if user is not None:
             target = safe_next_url(request.args.get("next"))
             start_session(user)
             return redirect(target or url_for("learn.dashboard"))
-        flash(FAILED_MESSAGE, "error")
+        # With passwords off, one message for every failure: it must not tell who is on
+        # the break-glass list.
+        flash(FAILED_MESSAGE if policy.enabled else TURNED_OFF, "error")
     return render_template("auth/login.html", form=form)
 
 

@@ -93,6 +93,7 @@ def saml_acs() -> Response | tuple[str, int]:
     if provider is None:
         return not_configured()
     started = _started_request()
+    response: Response | tuple[str, int]
     try:
         identity = provider.finish(db.session, request.form.get("SAMLResponse", ""),
                                    started.get("id") if started else None)

@@ -6,12 +6,15 @@ import logging
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, session, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from trainer.extensions import db
 from trainer.identity import matching
 from trainer.identity.claims import SignInRefused, VerifiedIdentity
+from trainer.identity.policy import PasswordPolicy
 from trainer.identity.settings import SignInSettings
+from trainer.web import context
 from trainer.web.admin.follow_up import sync_people
 from trainer.web.context import client_ip, safe_next_url
 from trainer.web.session import start_session
@@ -43,15 +46,22 @@ def sso_buttons(next_url: str | None = None) -> list[dict[str, Any]]:
 
 def not_configured() -> Response:
     """A stale bookmark or button after SSO was turned off: back to the sign-in page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.dashboard"))
     flash("Single sign-on is not set up here; sign in with your e-mail address and password.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.app_template_global()
+def password_policy() -> PasswordPolicy:
+    return context.password_policy()
 
 
 def remember_next(next_url: str | None) -> None:
     session[NEXT_KEY] = safe_next_url(next_url)
 
 
-def complete_sign_in(identity: VerifiedIdentity, settings: SignInSettings) -> Response:
+def complete_sign_in(identity: VerifiedIdentity, settings: SignInSettings) -> Response | tuple[str, int]:
     """Find the person, commit, and start their session exactly as a password sign-in does."""
     try:
         result = matching.sign_in(db.session, identity, settings.matching, client_ip())
