@@ -20,13 +20,14 @@ from trainer.models import UsedSsoToken
 def use_once(session: Session, protocol: str, issuer: str, token_id: str, expires_at: dt.datetime) -> bool:
     """Record the id as used; False if it had been used before (a replay).
 
-    INSERT … ON CONFLICT DO NOTHING on both databases: of two workers given the same
-    assertion at once, exactly one inserts the row and the other is told it is a replay.
+    INSERT … ON CONFLICT DO NOTHING RETURNING id on both databases: of two workers given the
+    same assertion at once, exactly one inserts the row (and gets its id back) and the other
+    is told it is a replay. (RETURNING, not rowcount: drivers report -1 for such an INSERT.)
     """
     now = clock.now()
     session.execute(delete(UsedSsoToken).where(UsedSsoToken.expires_at < now))
     digest = hashlib.sha256(f"{protocol}:{issuer}:{token_id}".encode()).hexdigest()
     values = {"digest": digest, "expires_at": max(expires_at, now)}
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    result = session.execute(insert(UsedSsoToken).values(values).on_conflict_do_nothing())
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    statement = insert(UsedSsoToken).values(values).on_conflict_do_nothing().returning(UsedSsoToken.id)
+    return session.execute(statement).scalar() is not None
