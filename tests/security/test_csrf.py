@@ -7,7 +7,6 @@ import pytest
 from tests.security.conftest import fingerprint
 from tests.security.world import URLS
 
-
 # Written by hand, with the reason: a POST endpoint without CSRF protection is a decision.
 CSRF_EXEMPT = {
     # The identity provider posts the SAML response cross-site; the signed assertion, bound to

@@ -4,7 +4,6 @@ takes it back. The redirect URI registered at the provider is BASE_URL/sso/oidc/
 from __future__ import annotations
 
 from flask import current_app, redirect, request, session, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from trainer.extensions import db, limiter
@@ -12,6 +11,7 @@ from trainer.identity.claims import SignInRefused
 from trainer.identity.oidc import OidcClient, PendingSignIn
 from trainer.identity.settings import OidcSettings
 from trainer.web.access import public
+from trainer.web.current import current_user
 from trainer.web.sso import bp
 from trainer.web.sso.views import (
     complete_sign_in,

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Response as FlaskResponse
 from flask import current_app, redirect, request, session, url_for
-from flask_login import current_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
@@ -22,6 +21,7 @@ from trainer.identity.claims import SignInRefused
 from trainer.identity.saml import SamlServiceProvider
 from trainer.identity.settings import SignInSettings
 from trainer.web.access import public
+from trainer.web.current import current_user
 from trainer.web.sso import bp
 from trainer.web.sso.views import (
     NEXT_KEY,

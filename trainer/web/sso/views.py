@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, session, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from trainer.extensions import db
@@ -17,6 +16,7 @@ from trainer.identity.settings import SignInSettings
 from trainer.web import context
 from trainer.web.admin.follow_up import sync_people
 from trainer.web.context import client_ip, safe_next_url
+from trainer.web.current import current_user
 from trainer.web.session import start_session
 from trainer.web.sso import bp
 
