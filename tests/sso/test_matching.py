@@ -6,12 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import make_user
+from trainer import clock
 from trainer.audit import Actor
 from trainer.identity.claims import SignInRefused, VerifiedIdentity, identity_from_claims
 from trainer.identity.matching import sign_in
 from trainer.identity.settings import MatchingSettings
 from trainer.models import SsoIdentity, User
 from trainer.people.retention import pseudonymise
+from trainer.people.subject_access import subject_access_export
 
 NAMES = {"email": "mail", "email_verified": "verified", "name": "cn", "groups": "memberOf",
          "employee_id": "id"}
@@ -72,3 +74,12 @@ def test_pseudonymising_a_leaver_forgets_their_provider_subject(session):
     sign_in(session, identity(email="ada@example.com", email_verified=True), MatchingSettings(), None)
     pseudonymise(session, Actor.cli(), ada)
     assert session.scalar(select(SsoIdentity)) is None
+
+
+def test_my_data_export_lists_the_linked_provider_accounts(session):
+    ada = make_user(session, email="ada@example.com")
+    sign_in(session, identity("s-42", email="ada@example.com", email_verified=True), MatchingSettings(), None)
+    [linked] = subject_access_export(session, ada, clock.now())["single_sign_on"]
+    assert (linked["protocol"], linked["identity_provider"], linked["subject"]) == (
+        "saml", "https://idp.test", "s-42")
+    assert linked["last_sign_in_at"] is not None

@@ -72,3 +72,17 @@ def test_the_cli_prints_one_line_not_a_traceback(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert "configuration error: TRAINER_SSO_GROUP_ROLES maps 'x' to 'superuser'" in result.stderr
+
+
+def test_workers_start_without_loading_pysaml2(tmp_path):
+    """pysaml2 compiles XML schemas when imported (seconds per gunicorn worker): only a SAML
+    request may load it."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from trainer import create_app; "
+              f"create_app({{'SECRET_KEY': 's' * 40, 'INSTANCE_PATH': {str(tmp_path)!r}}}); "
+              "print('saml2' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            env={"PATH": "/usr/bin:/bin"})
+    assert result.stdout.strip() == "False"

@@ -23,6 +23,7 @@ from trainer.models import (
     ModuleVisit,
     Notification,
     QuizAttempt,
+    SsoIdentity,
     UpdateAcknowledgement,
     User,
 )
@@ -36,6 +37,7 @@ def subject_access_export(session: Session, user: User, now: dt.datetime) -> dic
         "format_version": FORMAT_VERSION,
         "exported_at": now.isoformat(),
         "profile": _profile(user),
+        "single_sign_on": [_sso_identity(i) for i in _rows(session, SsoIdentity, user.id, SsoIdentity.id)],
         "assignments": [_assignment(a) for a in _rows(session, Assignment, user.id, Assignment.id)],
         "module_visits": [_visit(v) for v in _rows(session, ModuleVisit, user.id, ModuleVisit.first_seen_at)],
         "quiz_attempts": [_attempt(a) for a in _rows(session, QuizAttempt, user.id, QuizAttempt.id)],
@@ -77,6 +79,17 @@ def _profile(user: User) -> dict[str, Any]:
         "password_changed_at": _iso(user.password_changed_at),
         "reminder_frequency": user.digest_frequency,
         "calendar_feed_enabled": user.calendar_token_hash is not None,
+    }
+
+
+def _sso_identity(identity: SsoIdentity) -> dict[str, Any]:
+    """The identity provider's ids for the person, linked at their first sign-in through it."""
+    return {
+        "protocol": identity.protocol,
+        "identity_provider": identity.issuer,
+        "subject": identity.subject,
+        "linked_at": _iso(identity.created_at),
+        "last_sign_in_at": _iso(identity.last_sign_in_at),
     }
 
 

@@ -9,7 +9,7 @@ browser that asked, which is what the InResponseTo check is for.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Response as FlaskResponse
 from flask import current_app, redirect, request, session, url_for
@@ -18,7 +18,6 @@ from werkzeug.wrappers import Response
 
 from trainer.extensions import csrf, db, limiter
 from trainer.identity.claims import SignInRefused
-from trainer.identity.saml import SamlServiceProvider
 from trainer.identity.settings import SignInSettings
 from trainer.web.access import public
 from trainer.web.current import current_user
@@ -31,6 +30,9 @@ from trainer.web.sso.views import (
     sign_in_settings,
 )
 
+if TYPE_CHECKING:
+    from trainer.identity.saml import SamlServiceProvider
+
 REQUEST_COOKIE = "trainer_saml_request"
 REQUEST_MAX_AGE = 600  # seconds a person may spend at the IdP
 
@@ -38,6 +40,10 @@ REQUEST_MAX_AGE = 600  # seconds a person may spend at the IdP
 def service_provider(settings: SignInSettings) -> SamlServiceProvider | None:
     if settings.saml is None:
         return None
+    # Imported here, not at the top: pysaml2 loads XML schemas at import (seconds of CPU), which
+    # every worker would pay at start-up even where SAML is not configured.
+    from trainer.identity.saml import SamlServiceProvider
+
     return SamlServiceProvider(settings.saml, str(current_app.config["BASE_URL"]),
                                settings.matching.clock_skew_seconds)
 
