@@ -11,6 +11,7 @@ import hashlib
 import html
 import itertools
 from functools import cache
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -150,3 +151,18 @@ def publish_version(
         module.major_floor = number
     session.flush()
     return version
+
+
+def import_shipped_courses_and_demo(session: Session, logins_file: Path) -> None:
+    """What `make run` builds: the shipped courses, their default requirements, the demo staff."""
+    from tests.content.shipped import COURSES
+    from trainer.audit import Actor
+    from trainer.compliance.publishing import apply_published_content
+    from trainer.compliance.status import Thresholds
+    from trainer.content import import_courses
+    from trainer.demo import create_demo_organisation
+
+    report = import_courses(session, COURSES, Actor.cli())
+    apply_published_content(session, Actor.cli(), clock.today(),
+                            course_slugs=[c.slug for c in report.courses])
+    create_demo_organisation(session, logins_file, thresholds=Thresholds(), refresher_window_days=30)

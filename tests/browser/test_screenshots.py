@@ -14,29 +14,17 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select, update
 
-from tests.factories import PASSWORD
-from trainer import clock
-from trainer.audit import Actor
-from trainer.compliance.status import Thresholds
-from trainer.content import import_courses
-from trainer.demo import create_demo_organisation
+from tests.factories import PASSWORD, import_shipped_courses_and_demo
 from trainer.models import Course, User
 from trainer.security import hash_password
 
 pytestmark = pytest.mark.browser
-COURSES = Path(__file__).resolve().parent.parent.parent / "courses"
 
 
 @pytest.fixture
 def demo(session, tmp_path):
     """The shipped courses and the demo organisation with its two-year history."""
-    from trainer.compliance.publishing import apply_published_content
-
-    report = import_courses(session, COURSES, Actor.cli())
-    apply_published_content(session, Actor.cli(), clock.today(),
-                            course_slugs=[c.slug for c in report.courses])
-    create_demo_organisation(session, tmp_path / "logins.txt", thresholds=Thresholds(),
-                             refresher_window_days=30)
+    import_shipped_courses_and_demo(session, tmp_path / "logins.txt")
     session.execute(update(User).values(password_hash=hash_password(PASSWORD)))
     session.commit()
     return {role: session.scalar(select(User.email).where(condition)) for role, condition in {

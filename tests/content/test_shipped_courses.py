@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
 
 from sqlalchemy import select
 
+from tests.content.shipped import COURSES
+from tests.factories import import_shipped_courses_and_demo
 from trainer.audit import Actor
 from trainer.content import import_courses, load_courses
-from trainer.models import Course
-
-COURSES = Path(__file__).parents[2] / "courses"
+from trainer.demo import STAFF
+from trainer.models import Assignment, Course, User
 
 
 def test_shipped_courses_validate_and_are_substantial():
@@ -47,13 +48,20 @@ def test_shipped_courses_import_with_sanitised_html_and_quiz_snapshots(session):
             assert len({q["id"] for q in version.quiz}) == len(version.quiz)
 
 
-# Courses that pass `trainer courses validate --strict`. Each content writer adds its course
-# slugs here once they pass; the lead removes the list (checking every course) when it holds
-# all of them.
+# Courses that pass `trainer courses validate --strict` and state their legal position date.
+# Each content writer adds its course slugs here once they pass; the lead removes the list
+# (checking every course) when it holds all of them.
 COURSES_REVIEWED: list[str] = [
     "marketing-and-customer-data", "customer-rights-and-consent",
     "breach-response", "privacy-operations", "securing-customer-data",  # content-tracks-b
+    "data-protection-essentials",  # content-core
 ]
+LAW_AS_OF = re.compile(r"\bLaw as of \d{1,2} (January|February|March|April|May|June|July|August|"
+                       r"September|October|November|December) \d{4}\b", re.IGNORECASE)
+
+
+def loaded_courses():  # type: ignore[no-untyped-def]
+    return {course.slug: course for course in load_courses(COURSES)}
 
 
 def test_shipped_courses_pass_strict_quality_checks(runner):
@@ -62,3 +70,37 @@ def test_shipped_courses_pass_strict_quality_checks(runner):
     for slug in COURSES_REVIEWED:
         result = runner.invoke(args=["courses", "validate", "--strict", str(COURSES / slug)])
         assert result.exit_code == 0, result.output
+
+
+def test_reviewed_courses_state_their_legal_position_date():
+    courses = loaded_courses()
+    for slug in COURSES_REVIEWED:
+        assert LAW_AS_OF.search(courses[slug].intro), f"{slug}: the intro says 'Law as of <date>'"
+
+
+def test_course_audiences_name_job_roles_the_demo_organisation_has():
+    demo_roles = {job_role for _, _, _, job_role, _, _ in STAFF}
+    for course in loaded_courses().values():
+        if isinstance(course.meta.audience, dict):
+            unknown = set(course.meta.audience.get("job_roles", [])) - demo_roles
+            assert not unknown, f"{course.slug}: job roles not in trainer/demo.py: {sorted(unknown)}"
+
+
+def minutes(course) -> int:  # type: ignore[no-untyped-def]
+    return sum(module.module.meta.minutes for module in course.modules)
+
+
+def test_the_core_course_is_for_everyone_and_takes_30_to_40_minutes():
+    core = loaded_courses()["data-protection-essentials"]
+    assert core.meta.audience == "everyone"
+    assert 30 <= minutes(core) <= 40
+
+
+def test_the_demo_assigns_the_core_course_to_everyone(session, tmp_path):
+    import_shipped_courses_and_demo(session, tmp_path / "logins.txt")
+    session.commit()
+    assigned = {(email, slug) for email, slug in session.execute(
+        select(User.email, Course.slug).join(Assignment, Assignment.user_id == User.id)
+        .join(Course, Course.id == Assignment.course_id))}
+    people = session.scalars(select(User)).all()
+    assert all((p.email, "data-protection-essentials") in assigned for p in people)
