@@ -54,10 +54,13 @@ def test_shipped_courses_import_with_sanitised_html_and_quiz_snapshots(session):
 COURSES_REVIEWED: list[str] = [
     "marketing-and-customer-data", "customer-rights-and-consent",
     "breach-response", "privacy-operations", "securing-customer-data",  # content-tracks-b
-    "data-protection-essentials",  # content-core
+    "data-protection-essentials", "warehouse-and-fulfilment",  # content-core
 ]
 LAW_AS_OF = re.compile(r"\bLaw as of \d{1,2} (January|February|March|April|May|June|July|August|"
                        r"September|October|November|December) \d{4}\b", re.IGNORECASE)
+
+
+WAREHOUSE_ROLES = ["Warehouse manager", "Picker and packer", "Returns clerk"]
 
 
 def loaded_courses():  # type: ignore[no-untyped-def]
@@ -96,7 +99,13 @@ def test_the_core_course_is_for_everyone_and_takes_30_to_40_minutes():
     assert 30 <= minutes(core) <= 40
 
 
-def test_the_demo_assigns_the_core_course_to_everyone(session, tmp_path):
+def test_the_warehouse_track_is_for_warehouse_roles_and_takes_at_most_30_minutes():
+    track = loaded_courses()["warehouse-and-fulfilment"]
+    assert track.meta.audience == {"job_roles": WAREHOUSE_ROLES}
+    assert minutes(track) <= 30
+
+
+def test_the_demo_assigns_the_core_to_everyone_and_the_warehouse_track_by_job_role(session, tmp_path):
     import_shipped_courses_and_demo(session, tmp_path / "logins.txt")
     session.commit()
     assigned = {(email, slug) for email, slug in session.execute(
@@ -104,3 +113,6 @@ def test_the_demo_assigns_the_core_course_to_everyone(session, tmp_path):
         .join(Course, Course.id == Assignment.course_id))}
     people = session.scalars(select(User)).all()
     assert all((p.email, "data-protection-essentials") in assigned for p in people)
+    warehouse = {p.email for p in people if p.job_role in WAREHOUSE_ROLES}
+    assert len(warehouse) == 3
+    assert {email for email, slug in assigned if slug == "warehouse-and-fulfilment"} == warehouse
