@@ -178,7 +178,8 @@ def run_export(url: str, report: str) -> dict[str, Any]:
         elif report == "assignments":
             export = assignment_list(db.session, "csv", ReportFilter(), TODAY, THRESHOLDS)
         else:
-            export = audit_evidence(db.session, "csv", ReportFilter(), TODAY - dt.timedelta(days=730), TODAY)
+            export = audit_evidence(db.session, "csv", ReportFilter(), TODAY - dt.timedelta(days=730), TODAY,
+                                    TODAY)
         rows = sum(chunk.count("\r\n") for chunk in export.chunks) - 1
         seconds = time.perf_counter() - started
     return {"report": report, "rows": rows, "seconds": round(seconds, 2),

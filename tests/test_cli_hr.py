@@ -34,8 +34,9 @@ def test_report_completion_to_stdout_and_to_a_file(runner, session, tmp_path):
     result = runner.invoke(args=["report", "completion", "--as-of", "2026-06-15", "--department", "sales"])
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.output)))
-    assert [(r[0], r[5]) for r in rows[1:]] == [
-        ("sam@example.com", "completed"), ("sara@example.com", "overdue"), ("sid@example.com", "in_progress")]
+    assert [(r[0], r[2], r[7]) for r in rows[1:]] == [
+        ("2026-06-15", "sam@example.com", "completed"), ("2026-06-15", "sara@example.com", "overdue"),
+        ("2026-06-15", "sid@example.com", "in_progress")]
     target = tmp_path / "matrix.json"
     result = runner.invoke(args=["report", "completion", "--format", "json", "--as-of", "2026-06-15",
                                  "--output", str(target)])
@@ -50,10 +51,12 @@ def test_report_completion_to_stdout_and_to_a_file(runner, session, tmp_path):
 
 def test_report_evidence_and_snapshot(runner, session):
     build_org(session)
-    evidence = runner.invoke(args=["report", "evidence", "--from", "2026-01-01", "--to", "2026-03-31"])
+    evidence = runner.invoke(args=["report", "evidence", "--from", "2026-01-01", "--to", "2026-03-31",
+                                   "--as-of", "2026-06-15"])
     rows = list(csv.reader(io.StringIO(evidence.output)))
-    assert rows[0][:3] == ["kind", "completed", "email"]
-    assert {(r[0], r[2]) for r in rows[1:]} == {("course", "sam@example.com"), ("course", "uma@example.com")}
+    assert rows[0][:5] == ["as_of", "kind", "completed", "employee_id", "email"]
+    assert {(r[0], r[1], r[4]) for r in rows[1:]} == {("2026-06-15", "course", "sam@example.com"),
+                                                      ("2026-06-15", "course", "uma@example.com")}
     first = runner.invoke(args=["report", "snapshot", "--as-of", "2026-06-15"])
     assert "Snapshots taken for 2025-07-31" in first.output
     again = runner.invoke(args=["report", "snapshot", "--as-of", "2026-06-15"])

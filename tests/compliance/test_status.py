@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from tests.factories import make_course, make_user
-from trainer.compliance.status import STATUSES, Thresholds, status, status_sql
+from trainer.compliance.status import COMPLIANT, STATUSES, Thresholds, status, status_sql
 from trainer.models import Assignment, Course, User
 
 D = dt.date
@@ -46,3 +46,25 @@ def test_python_and_sql_status_agree(session, rows, today, due_soon, expiring):
         expected = status(assignment, today, thresholds)
         assert expected in STATUSES
         assert in_sql[assignment.id] == expected, (assignment.__dict__, today)
+
+
+@settings(max_examples=300, deadline=None)
+@given(row=assignment_rows, today=days, due_soon=st.integers(0, 30), expiring=st.integers(0, 60))
+def test_the_documented_rules_hold_for_any_row(row, today, due_soon, expiring):
+    """docs/compliance.md, stated independently of status()'s order of checks."""
+    a = Assignment(user_id=1, course_id=1, cycle=1, current=True, **row)
+    got = status(a, today, Thresholds(due_soon_days=due_soon, expiring_days=expiring))
+    done, closed = a.completed_on is not None, a.closed_on is not None
+    still_valid = a.expires_on is None or today <= a.expires_on
+    if done:
+        assert (got in COMPLIANT) == still_valid
+    elif closed:
+        assert got == "closed"
+    elif today > a.due_on:
+        assert got == "overdue"  # late only after the due date
+    elif a.reason == "refresher":
+        assert got == "expiring"  # the completion it renews holds until the due date
+    elif a.reason in ("major_change", "regulation_update"):
+        assert got == ("update_pending" if still_valid else "expired")
+    else:
+        assert got not in COMPLIANT  # a first cycle not yet done

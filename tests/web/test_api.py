@@ -111,7 +111,11 @@ def test_completion_status_per_employee_and_per_course(session, client):
     assert [(c["course"], c["status"], c["due_on"]) for c in sara["courses"]] == [
         ("course-a", "overdue", "2026-06-01"), ("course-b", "due_soon", "2026-06-20")]
     assert uma["compliant"] is True
+    # Uma's refresher of course B is open: pending, and an open cycle has no expiry date.
+    assert [(c["course"], c["status"], c["pending"], c["expires_on"]) for c in uma["courses"]] == [
+        ("course-a", "completed", None, "2027-03-01"), ("course-b", "expiring", "refresher", None)]
     assert [r["email"] for r in course["data"]] == ["sara@example.com", "ugo@example.com"]
+    assert [r["pending"] for r in course["data"]] == [None, None]
     assert [(c["course"], c["assigned"], c["compliant"], c["percent"]) for c in courses["data"]] == [
         ("course-a", 5, 2, 40), ("course-b", 5, 2, 40)]
     assert client.get("/api/v1/courses/nope/completion", headers=headers).status_code == 404

@@ -4,16 +4,27 @@ department scope by URL."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.factories import make_user
-from tests.reports.dataset import TODAY, build_org
+from tests.reports.dataset import TODAY, assign, build_org
 from trainer import clock
-from trainer.models import AuditEvent, ModuleCompletion, Notification, QuizAttempt, User, hr_scope
+from trainer.models import (
+    Assignment,
+    AuditEvent,
+    ModuleCompletion,
+    Notification,
+    QuizAttempt,
+    User,
+    hr_scope,
+)
+
+D = dt.date
 
 
 @pytest.fixture
@@ -67,6 +78,26 @@ def test_dashboard_shows_the_figures_and_every_number_links_to_its_list(org, hr,
     assert "1 overdue assignment," in page(client, f"/hr/overdue?{sales}")
     for href in re.findall(r'<td class="number"><a href="([^"]+)">(\d+)</a>', html):
         assert href  # each breakdown number is a link
+
+
+def test_update_pending_is_a_compliant_figure_with_its_list_and_change_note(org, hr, client, session):
+    # Sam's course A was reopened by a major change on 10 June, due 10 July.
+    session.execute(update(Assignment).where(Assignment.user_id == org.sam.id,
+                                             Assignment.course_id == org.course_a.id).values(current=False))
+    assign(session, org.sam, org.course_a, cycle=3, reason="major_change", due=D(2026, 7, 10),
+           assigned=D(2026, 6, 10), started=D(2026, 6, 10), expires=D(2027, 1, 10))
+    session.execute(update(Assignment).where(Assignment.cycle == 3).values(
+        change_note="Breach hotline changed."))
+    session.commit()
+    hr()
+    html = page(client, "/hr/")
+    assert '<p class="figure-value">40%</p>' in html  # unchanged: still compliant
+    assert ('Update pending</p>\n    <p class="figure-value">'
+            '<a href="/hr/assignments?status=update_pending">1</a>') in html
+    listing = page(client, "/hr/assignments?status=update_pending")
+    assert listed(listing) == 1 and "Sam Sales" in listing
+    assert "Pending: major change: Breach hotline changed." in listing
+    assert "Breach hotline changed." in page(client, f"/hr/employees/{org.sam.id}")
 
 
 def test_dashboard_filters_and_trend(org, hr, client):
@@ -138,10 +169,10 @@ def test_exports_stream_and_are_audited(org, hr, client, session):
     hr()
     response = client.get(f"/hr/exports/completion?department={org.sales_id}")
     assert response.is_streamed
-    assert response.headers["Content-Disposition"].startswith('attachment; filename="completion-')
+    assert response.headers["Content-Disposition"] == 'attachment; filename="completion-as-of-2026-06-15.csv"'
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert [r[0] for r in rows[1:]] == ["sam@example.com", "sara@example.com", "sid@example.com"]
+    assert [r[2] for r in rows[1:]] == ["sam@example.com", "sara@example.com", "sid@example.com"]
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "report.exported"))
     hr_user = session.scalar(select(User).where(User.email == "hr@example.com"))
     assert (event.actor_label, event.actor_id) == ("user", hr_user.id)
@@ -164,7 +195,7 @@ def test_export_view_returns_a_generator(org, hr, app):
         response = export_completion()
         assert isinstance(response.response, GeneratorType)
         first = next(response.response)
-        assert first.startswith("email,name,department")
+        assert first.startswith("as_of,employee_id,email,name,department")
         response.close()
 
 

@@ -57,10 +57,11 @@ def completion_command(fmt: str, department: str | None, course: str | None, as_
 @format_option
 @department_option
 @course_option
+@as_of_option
 @output_option
 @with_appcontext
 def evidence_command(start: dt.datetime, end: dt.datetime, fmt: str, department: str | None,
-                     course: str | None, output: Path | None) -> None:
+                     course: str | None, as_of: dt.date | None, output: Path | None) -> None:
     """Who completed which version of what, when, with what score, between two dates."""
     if start > end:
         raise click.BadParameter("--from is after --to.")
@@ -68,7 +69,7 @@ def evidence_command(start: dt.datetime, end: dt.datetime, fmt: str, department:
     record_export(db.session, Actor.cli(), "evidence", fmt, filters,
                   start=start.date().isoformat(), end=end.date().isoformat())
     db.session.commit()
-    _write(audit_evidence(db.session, fmt, filters, start.date(), end.date()), output)
+    _write(audit_evidence(db.session, fmt, filters, start.date(), end.date(), clock.today()), output)
 
 
 @report_group.command("snapshot")

@@ -1,7 +1,7 @@
 """The status of one assignment on a day, in Python and as an SQL expression.
 
 `status()` and `status_sql()` must agree on every row; a property test proves it on both
-databases. Change them together.
+databases. Change them together. The rules, and why, are in docs/compliance.md.
 """
 
 from __future__ import annotations
@@ -22,14 +22,20 @@ STATUSES = (
     "overdue",
     "completed",
     "expiring",
+    "update_pending",
     "expired",
     "closed",
 )
 # Statuses in which the person counts as trained (compliant) for the course.
-COMPLIANT = ("completed", "expiring")
+COMPLIANT = ("completed", "expiring", "update_pending")
 # Most urgent first: the employee dashboard and HR lists sort by this.
-URGENCY = ("overdue", "due_soon", "expiring", "in_progress", "not_started", "expired",
-           "completed", "closed")
+URGENCY = ("overdue", "due_soon", "update_pending", "expiring", "in_progress", "not_started",
+           "expired", "completed", "closed")
+# Cycles that reopen training someone had completed: only the changed modules are redone
+# (delta cycles), and the completion they carry over holds meanwhile.
+DELTA_REASONS = ("major_change", "regulation_update")
+# Every cycle that reopens a completed course: while one is open, an update is pending.
+REOPENED_REASONS = ("refresher", *DELTA_REASONS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,10 +51,12 @@ class Thresholds:
 
 
 def status(assignment: Assignment, today: dt.date, thresholds: Thresholds = Thresholds()) -> str:
-    """Classify one assignment on `today`.
+    """Classify one assignment on `today` (docs/compliance.md).
 
-    A refresher cycle that is not done yet reads "expiring" until its due date (the previous
-    completion still holds until then), then "overdue".
+    A reopened cycle that is not done yet keeps the person compliant until its due date,
+    while the completion it follows still holds: a refresher reads "expiring", a major change
+    or regulation update "update_pending". After the due date both are "overdue"; a delta
+    cycle whose carried-over expiry passed first reads "expired".
     """
     a = assignment
     if a.completed_on is not None:
@@ -63,6 +71,8 @@ def status(assignment: Assignment, today: dt.date, thresholds: Thresholds = Thre
         return "overdue"
     if a.reason == "refresher":
         return "expiring"
+    if a.reason in DELTA_REASONS:
+        return "expired" if a.expires_on is not None and today > a.expires_on else "update_pending"
     if a.due_on <= today + _days(thresholds.due_soon_days):
         return "due_soon"
     if a.started_on is not None:
@@ -83,6 +93,9 @@ def status_sql(today: dt.date, thresholds: Thresholds = Thresholds()) -> ColumnE
         (a.closed_on.is_not(None), literal("closed")),
         (a.due_on < today, literal("overdue")),
         (a.reason == "refresher", literal("expiring")),
+        (and_(a.reason.in_(DELTA_REASONS), a.expires_on.is_not(None), a.expires_on < today),
+         literal("expired")),
+        (a.reason.in_(DELTA_REASONS), literal("update_pending")),
         (a.due_on <= due_soon_by, literal("due_soon")),
         (a.started_on.is_not(None), literal("in_progress")),
         else_=literal("not_started"),
@@ -91,6 +104,15 @@ def status_sql(today: dt.date, thresholds: Thresholds = Thresholds()) -> ColumnE
 
 def is_compliant(status_name: str) -> bool:
     return status_name in COMPLIANT
+
+
+def pending_update(reason: str, completed_on: dt.date | None, change_note: str | None) -> str | None:
+    """Which reopened cycle is open and why, as lists and exports say it: "major change:
+    Section 3 rewritten.", "refresher". None when no reopened cycle is open."""
+    if completed_on is not None or reason not in REOPENED_REASONS:
+        return None
+    label = reason.replace("_", " ")
+    return f"{label}: {change_note}" if change_note else label
 
 
 def _days(n: int) -> dt.timedelta:

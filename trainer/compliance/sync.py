@@ -10,7 +10,9 @@ writes nothing.
 - Current assignments of people no longer in any active or paused rule's audience are
   closed with a reason; completed ones stay as evidence.
 - A completed assignment whose expiry is within the refresher window opens the next cycle,
-  due on the expiry date.
+  due on the expiry date. So does an open delta cycle (major change, regulation update)
+  whose carried-over expiry enters the window: the whole course is due again by then, and
+  the refresher, due on the earlier of the two dates, takes the delta cycle's place.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from trainer.audit import Actor
 from trainer.bulk import insert_rows
 from trainer.compliance.calendar import add_months
 from trainer.compliance.requirements import audience_condition, refresher_months
+from trainer.compliance.status import DELTA_REASONS
 from trainer.models import Assignment, Course, Requirement, User
 
 Pair = tuple[int, int]  # (user_id, course_id)
@@ -53,13 +56,22 @@ class SyncResult:
 
 @dataclasses.dataclass(frozen=True)
 class _Due:
-    """A completed current assignment whose refresher window has opened."""
+    """A current assignment whose refresher window has opened: a completed one, or an open
+    delta cycle (its expiry carried over from the completion it reopened)."""
 
     id: int
     user_id: int
     course_id: int
     expires_on: dt.date
     requirement_id: int | None
+    due_on: dt.date
+    completed: bool
+    regulation_update_id: int | None
+
+    @property
+    def refresher_due_on(self) -> dt.date:
+        """The expiry; an open delta cycle due earlier keeps its earlier date."""
+        return self.expires_on if self.completed else min(self.expires_on, self.due_on)
 
 
 def sync_assignments(
@@ -267,25 +279,11 @@ def _open_refreshers(
 ) -> int:
     """Open the next cycle for completions expiring within the window (still wanted people)."""
     window = dt.timedelta(days=window_days)
-    due: list[_Due] = []
-    for course_id, rules in active.items():
-        query = select(Assignment.id, Assignment.user_id, Assignment.course_id, Assignment.expires_on,
-                       Assignment.requirement_id).where(
-            Assignment.course_id == course_id, Assignment.current.is_(True),
-            Assignment.completed_on.is_not(None), Assignment.expires_on <= today + window,
-            _matches_any(rules))
-        if only is not None:
-            query = query.where(Assignment.user_id.in_(only))
-        due.extend(_Due(id_, user_id, course_id, expires_on, requirement_id)
-                   for id_, user_id, course_id, expires_on, requirement_id in session.execute(query)
-                   if expires_on is not None)  # the WHERE clause ensures it; this tells the type
+    due = _refresher_candidates(session, active, today + window, only)
     if not due:
         return 0
-    for chunk in _chunks([row.id for row in due]):
-        session.execute(
-            update(Assignment).where(Assignment.id.in_(chunk)).values(current=False)
-            .execution_options(synchronize_session=False)
-        )
+    _supersede(session, [row.id for row in due if row.completed], closed_on=None)
+    _supersede(session, [row.id for row in due if not row.completed], closed_on=today)
     cycles = _last_cycles(session, [(row.user_id, row.course_id) for row in due])
     known = {r.id for rules in active.values() for r in rules}
     rows = []
@@ -294,12 +292,45 @@ def _open_refreshers(
         rows.append({
             "user_id": row.user_id, "course_id": row.course_id, "requirement_id": requirement_id,
             "cycle": cycles[(row.user_id, row.course_id)] + 1, "reason": "refresher",
-            "assigned_on": today, "due_on": row.expires_on,
+            "assigned_on": today, "due_on": row.refresher_due_on,
             "counts_from": min(today, row.expires_on - window), "current": True, "change_note": "",
+            # A superseded regulation-update cycle's modules still need work after its cutoff.
+            "regulation_update_id": None if row.completed else row.regulation_update_id,
         })
     for chunk in _chunks(rows):
         insert_rows(session.connection(), Assignment.__table__, chunk)
     return len(rows)
+
+
+def _refresher_candidates(
+    session: Session, active: dict[int, list[Requirement]], expiring_by: dt.date, only: set[int] | None
+) -> list[_Due]:
+    """Current completed assignments and open delta cycles expiring by `expiring_by`."""
+    a = Assignment
+    expiring = or_(a.completed_on.is_not(None), a.reason.in_(DELTA_REASONS))
+    due: list[_Due] = []
+    for course_id, rules in active.items():
+        query = select(a.id, a.user_id, a.course_id, a.expires_on, a.requirement_id, a.due_on,
+                       a.completed_on.is_not(None), a.regulation_update_id).where(
+            a.course_id == course_id, a.current.is_(True), expiring,
+            a.expires_on <= expiring_by, _matches_any(rules))
+        if only is not None:
+            query = query.where(a.user_id.in_(only))
+        due.extend(_Due(id_, user_id, course, expires_on, requirement_id, due_on, completed, update_id)
+                   for id_, user_id, course, expires_on, requirement_id, due_on, completed, update_id
+                   in session.execute(query)
+                   if expires_on is not None)  # the WHERE clause ensures it; this tells the type
+    return due
+
+
+def _supersede(session: Session, ids: list[int], *, closed_on: dt.date | None) -> None:
+    """Make these cycles history; an unfinished one is closed as replaced by the refresher."""
+    values: dict[str, Any] = {"current": False}
+    if closed_on is not None:
+        values |= {"closed_on": closed_on, "closed_reason": "replaced by a refresher"}
+    for chunk in _chunks(ids):
+        session.execute(update(Assignment).where(Assignment.id.in_(chunk)).values(**values)
+                        .execution_options(synchronize_session=False))
 
 
 def _chunks(items: list[Any], size: int = BATCH) -> Iterable[list[Any]]:

@@ -10,11 +10,8 @@ from sqlalchemy.orm import Session
 from trainer.compliance.overview import AssignmentView, current_assignments
 from trainer.compliance.progress import Progress, progress_for
 from trainer.compliance.regulation_updates import open_acknowledgements
-from trainer.compliance.status import Thresholds
+from trainer.compliance.status import DELTA_REASONS, Thresholds
 from trainer.models import Module, UpdateAcknowledgement
-
-# Delta cycles say what changed; other cycles are the whole course again.
-DELTA_REASONS = ("major_change", "regulation_update")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,7 +72,8 @@ def dashboard(session: Session, user_id: int, today: dt.date, thresholds: Thresh
 
 
 def status_text(view: AssignmentView, today: dt.date) -> str:
-    """The status in words: "Due in 3 days", "Overdue by 1 day", "Completed until 4 Mar 2027"."""
+    """The status in words: "Due in 3 days", "Overdue by 1 day", "Update due today",
+    "Completed until 4 Mar 2027"."""
     a = view.assignment
     if view.status in ("completed", "expiring", "expired") and a.completed_on is not None:
         if a.expires_on is None:
@@ -84,10 +82,14 @@ def status_text(view: AssignmentView, today: dt.date) -> str:
         return f"{verb} {_date(a.expires_on)}"
     if view.status == "closed":
         return "No longer required"
+    if view.status == "expired" and a.expires_on is not None:  # a delta cycle left too long
+        return f"Expired on {_date(a.expires_on)}"
     if view.status == "overdue":
         return f"Overdue by {_days(-view.days_left)}"
     if view.status == "expiring":
         return f"Refresher due {_in_days(view.days_left)}"
+    if view.status == "update_pending":
+        return f"Update due {_in_days(view.days_left)}"
     if view.status == "due_soon":
         return f"Due {_in_days(view.days_left)}"
     return "In progress" if view.status == "in_progress" else "Not started"

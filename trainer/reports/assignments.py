@@ -23,17 +23,19 @@ Manager = aliased(User, name="manager")
 def assignment_rows_query(
     filters: ReportFilter, today: dt.date, thresholds: Thresholds, *, overdue_first: bool = False
 ) -> Select[*tuple[Any, ...]]:
-    """One row per current assignment: person, department, manager, course, status, dates.
+    """One row per current assignment: person, department, manager, course, status, the
+    cycle (its reason and change note), dates.
 
     Ordered by name and course, or with `overdue_first` by due date (longest overdue first).
     """
     status = status_sql(today, thresholds)
     query = select(
-        Assignment.id.label("assignment_id"), User.id.label("user_id"), User.name, User.email,
-        Department.name.label("department"), Manager.name.label("manager_name"),
+        Assignment.id.label("assignment_id"), User.id.label("user_id"), User.employee_id, User.name,
+        User.email, Department.name.label("department"), Manager.name.label("manager_name"),
         Manager.email.label("manager_email"), Course.id.label("course_id"), Course.slug.label("course_slug"),
-        Course.title.label("course"), status.label("status"), Assignment.cycle, Assignment.assigned_on,
-        Assignment.due_on, Assignment.completed_on, Assignment.expires_on,
+        Course.title.label("course"), status.label("status"), Assignment.cycle, Assignment.reason,
+        Assignment.change_note, Assignment.assigned_on, Assignment.due_on, Assignment.completed_on,
+        Assignment.expires_on,
     ).select_from(Assignment)
     query = current_assignments(query, filters, today, thresholds, status=status)
     query = (

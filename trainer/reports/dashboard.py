@@ -2,7 +2,7 @@
 
 One SQL aggregate counts current assignments by (department, course, status); the totals,
 departments and courses are sums of its few hundred rows, never a loop over people.
-"Compliant" means status_sql() is in COMPLIANT (completed, or expiring but still valid).
+"Compliant" means status_sql() is in COMPLIANT (docs/compliance.md).
 """
 
 from __future__ import annotations

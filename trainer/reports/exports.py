@@ -17,9 +17,9 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
-from trainer import audit, clock
+from trainer import audit
 from trainer.audit import Actor
-from trainer.compliance.status import Thresholds, status_sql
+from trainer.compliance.status import Thresholds, pending_update, status_sql
 from trainer.models import (
     Assignment,
     Certificate,
@@ -37,8 +37,8 @@ from trainer.reports.streaming import csv_chunks, json_chunks
 
 FORMATS = ("csv", "json")
 CURSOR_ROWS = 2000
-PERSON_COLUMNS = ("email", "name", "department", "job_role", "manager_email")
-MATRIX_CELLS = ("status", "due_on", "completed_on", "expires_on")
+PERSON_COLUMNS = ("employee_id", "email", "name", "department", "job_role", "manager_email")
+MATRIX_CELLS = ("status", "pending", "due_on", "completed_on", "expires_on")
 Manager = aliased(User, name="manager")
 Columns = TypeVarTuple("Columns")
 
@@ -68,8 +68,8 @@ def _stream(session: Session, query: Select[*tuple[Any, ...]]) -> Iterator[Any]:
 
 
 def _export(name: str, fmt: str, header: list[str], rows: Iterator[list[Any]], head: dict[str, Any],
-            key: str) -> Export:
-    stamp = clock.today().isoformat()
+            key: str, as_of: dt.date) -> Export:
+    stamp = f"as-of-{as_of.isoformat()}"
     if fmt == "csv":
         return Export(f"{name}-{stamp}.csv", "text/csv", csv_chunks(header, rows))
     records = (dict(zip(header, row, strict=True)) for row in rows)
@@ -84,10 +84,12 @@ def completion_matrix(
     """One row per active person the filter admits, with each course's status and dates."""
     courses = _matrix_courses(session, filters)
     rows = _matrix_rows(_stream(session, _matrix_query(filters, today, thresholds)), courses)
-    stamp = clock.today().isoformat()
+    stamp = f"as-of-{today.isoformat()}"
     if fmt == "csv":
-        header = [*PERSON_COLUMNS, *(f"{slug} {cell}" for _, slug, _ in courses for cell in MATRIX_CELLS)]
-        return Export(f"completion-{stamp}.csv", "text/csv", csv_chunks(header, rows))
+        header = ["as_of", *PERSON_COLUMNS,
+                  *(f"{slug} {cell}" for _, slug, _ in courses for cell in MATRIX_CELLS)]
+        return Export(f"completion-{stamp}.csv", "text/csv",
+                      csv_chunks(header, ([today, *row] for row in rows)))
     head = {"report": "completion", "as_of": today, "filters": filters.describe(),
             "courses": [{"slug": slug, "title": title} for _, slug, title in courses]}
     records = (_matrix_record(row, courses) for row in rows)
@@ -107,10 +109,10 @@ def _matrix_query(filters: ReportFilter, today: dt.date, thresholds: Thresholds)
     if filters.course_id:
         joined.append(Assignment.course_id == filters.course_id)
     query = (
-        select(User.id.label("user_id"), User.email, User.name, Department.name.label("department"),
-               User.job_role, Manager.email.label("manager_email"), Assignment.course_id,
-               status_sql(today, thresholds).label("status"), Assignment.due_on,
-               Assignment.completed_on, Assignment.expires_on)
+        select(User.id.label("user_id"), User.employee_id, User.email, User.name,
+               Department.name.label("department"), User.job_role, Manager.email.label("manager_email"),
+               Assignment.course_id, status_sql(today, thresholds).label("status"), Assignment.reason,
+               Assignment.change_note, Assignment.due_on, Assignment.completed_on, Assignment.expires_on)
         .select_from(User)
         .outerjoin(Assignment, and_(*joined))
         .outerjoin(Department, Department.id == User.department_id)
@@ -124,28 +126,35 @@ def _matrix_query(filters: ReportFilter, today: dt.date, thresholds: Thresholds)
     return query
 
 
+def matrix_cells(row: Any) -> list[Any]:
+    """One course's cells of a person's row: status, pending update, due, completed, expiry
+    (completed assignments only)."""
+    return [row.status, pending_update(row.reason, row.completed_on, row.change_note), row.due_on,
+            row.completed_on, row.expires_on if row.completed_on else None]
+
+
 def _matrix_rows(stream: Iterator[Any], courses: list[tuple[int, str, str]]) -> Iterator[list[Any]]:
-    """One list per person: their five columns, then four cells per course (None if not
+    """One list per person: their person columns, then the cells of each course (None if not
     assigned). The query's rows come ordered by person, one per assignment."""
-    width = len(MATRIX_CELLS)
-    offsets = {course_id: 5 + i * width for i, (course_id, _, _) in enumerate(courses)}
+    width, people = len(MATRIX_CELLS), len(PERSON_COLUMNS)
+    offsets = {course_id: people + i * width for i, (course_id, _, _) in enumerate(courses)}
     blank = [None] * (width * len(courses))
     for _, group in itertools.groupby(stream, key=itemgetter(0)):
         first = next(group)
-        values = [*first[1:6], *blank]
+        values = [*first[1:1 + people], *blank]
         for row in itertools.chain((first,), group):
-            offset = offsets.get(row[6])
+            offset = offsets.get(row.course_id)
             if offset is not None:
-                values[offset:offset + width] = row[7:11]
+                values[offset:offset + width] = matrix_cells(row)
         yield values
 
 
 def _matrix_record(values: list[Any], courses: list[tuple[int, str, str]]) -> dict[str, Any]:
-    width = len(MATRIX_CELLS)
+    width, people = len(MATRIX_CELLS), len(PERSON_COLUMNS)
     record: dict[str, Any] = dict(zip(PERSON_COLUMNS, values, strict=False))
     record["courses"] = {}
     for i, (_, slug, _) in enumerate(courses):
-        cells = values[5 + i * width:5 + (i + 1) * width]
+        cells = values[people + i * width:people + (i + 1) * width]
         if cells[0] is not None:
             record["courses"][slug] = dict(zip(MATRIX_CELLS, cells, strict=True))
     return record
@@ -153,22 +162,25 @@ def _matrix_record(values: list[Any], courses: list[tuple[int, str, str]]) -> di
 
 # --- audit evidence --------------------------------------------------------------------
 
-EVIDENCE_COLUMNS = ["kind", "completed", "email", "name", "department", "course", "course_title",
-                    "module", "module_title", "version", "content_hash", "method", "score", "cycle",
-                    "reason", "expires_on", "certificate"]
+EVIDENCE_COLUMNS = ["as_of", "kind", "completed", "employee_id", "email", "name", "department", "course",
+                    "course_title", "module", "module_title", "version", "content_hash", "method", "score",
+                    "cycle", "reason", "expires_on", "certificate"]
 
 
 def audit_evidence(
-    session: Session, fmt: str, filters: ReportFilter, start: dt.date, end: dt.date
+    session: Session, fmt: str, filters: ReportFilter, start: dt.date, end: dt.date, today: dt.date
 ) -> Export:
     """Who completed which version of what, when, with what score, between two dates
-    (inclusive): every module completion, then every course (assignment) completion."""
-    head = {"report": "evidence", "from": start, "to": end, "filters": filters.describe()}
-    stamp = f"{start.isoformat()}-to-{end.isoformat()}"
+    (inclusive): every module completion, then every course (assignment) completion.
+    `today` is the as-of date the export names."""
+    head = {"report": "evidence", "as_of": today, "from": start, "to": end,
+            "filters": filters.describe()}
+    stamp = f"{start.isoformat()}-to-{end.isoformat()}-as-of-{today.isoformat()}"
     if fmt == "csv":
         rows = itertools.chain(_module_rows(session, filters, start, end),
                                _course_rows(session, filters, start, end))
-        return Export(f"evidence-{stamp}.csv", "text/csv", csv_chunks(EVIDENCE_COLUMNS, rows))
+        return Export(f"evidence-{stamp}.csv", "text/csv",
+                      csv_chunks(EVIDENCE_COLUMNS, ([today, *row] for row in rows)))
     sections = [
         ("module_completions", _records(_module_rows(session, filters, start, end))),
         ("course_completions", _records(_course_rows(session, filters, start, end))),
@@ -178,7 +190,7 @@ def audit_evidence(
 
 def _records(rows: Iterator[list[Any]]) -> Iterator[dict[str, Any]]:
     for row in rows:
-        yield {k: v for k, v in zip(EVIDENCE_COLUMNS, row, strict=True) if k != "kind" and v is not None}
+        yield {k: v for k, v in zip(EVIDENCE_COLUMNS[1:], row, strict=True) if k != "kind" and v is not None}
 
 
 def _evidence_people(query: Select[*Columns], filters: ReportFilter) -> Select[*Columns]:
@@ -194,9 +206,9 @@ def _module_rows(
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
     mc = ModuleCompletion
     query = (
-        select(mc.completed_at, User.email, User.name, Department.name, Course.slug, Course.title,
-               Module.slug, ModuleVersion.title, ModuleVersion.number, ModuleVersion.content_hash,
-               mc.method, mc.score)
+        select(mc.completed_at, User.employee_id, User.email, User.name, Department.name, Course.slug,
+               Course.title, Module.slug, ModuleVersion.title, ModuleVersion.number,
+               ModuleVersion.content_hash, mc.method, mc.score)
         .join(User, User.id == mc.user_id)
         .join(ModuleVersion, ModuleVersion.id == mc.module_version_id)
         .join(Module, Module.id == mc.module_id)
@@ -216,8 +228,8 @@ def _course_rows(
 ) -> Iterator[list[Any]]:
     a = Assignment
     query = (
-        select(a.completed_on, User.email, User.name, Department.name, Course.slug, Course.title,
-               a.cycle, a.reason, a.expires_on, Certificate.code)
+        select(a.completed_on, User.employee_id, User.email, User.name, Department.name, Course.slug,
+               Course.title, a.cycle, a.reason, a.expires_on, Certificate.code)
         .join(User, User.id == a.user_id)
         .join(Course, Course.id == a.course_id)
         .outerjoin(Department, Department.id == User.department_id)
@@ -227,30 +239,34 @@ def _course_rows(
     )
     if filters.course_id:
         query = query.where(a.course_id == filters.course_id)
-    for done, email, name, department, slug, title, cycle, reason, expires, code in _stream(
-        session, _evidence_people(query, filters)
-    ):
-        yield ["course", done, email, name, department, slug, title, None, None, None, None, None,
-               None, cycle, reason, expires, code]
+    for (done, employee_id, email, name, department, slug, title, cycle, reason, expires,
+         code) in _stream(session, _evidence_people(query, filters)):
+        yield ["course", done, employee_id, email, name, department, slug, title, None, None, None,
+               None, None, None, cycle, reason, expires, code]
 
 
 # --- assignment lists --------------------------------------------------------------------
 
-ASSIGNMENT_COLUMNS = ["name", "email", "department", "manager", "manager_email", "course", "status",
-                      "assigned_on", "due_on", "completed_on", "expires_on", "days_overdue"]
+ASSIGNMENT_COLUMNS = ["as_of", "employee_id", "name", "email", "department", "manager", "manager_email",
+                      "course", "status", "pending", "assigned_on", "due_on", "completed_on",
+                      "expires_on", "days_overdue"]
 
 
 def assignment_list(
     session: Session, fmt: str, filters: ReportFilter, today: dt.date, thresholds: Thresholds,
     *, name: str = "assignments", overdue_first: bool = False,
 ) -> Export:
-    """The rows of an HR list (the overdue list, or the list behind a dashboard number)."""
+    """The rows of an HR list (the overdue list, or the list behind a dashboard number).
+
+    "pending" names an open reopened cycle and its change note; an expiry date is given only
+    for completed assignments (an open cycle's carried-over date is not one)."""
     query = assignment_rows_query(filters, today, thresholds, overdue_first=overdue_first)
     rows = (
-        [name, email, department, manager, manager_email, course, status, assigned, due, done, expires,
-         days_overdue(due, today) if status == "overdue" else None]
-        for (_, _, name, email, department, manager, manager_email, _, course, _, status, _, assigned,
-             due, done, expires) in _stream(session, query)
+        [today, r.employee_id, r.name, r.email, r.department, r.manager_name, r.manager_email, r.course,
+         r.status, pending_update(r.reason, r.completed_on, r.change_note), r.assigned_on, r.due_on,
+         r.completed_on, r.expires_on if r.completed_on else None,
+         days_overdue(r.due_on, today) if r.status == "overdue" else None]
+        for r in _stream(session, query)
     )
     head = {"report": name, "as_of": today, "filters": filters.describe()}
-    return _export(name, fmt, ASSIGNMENT_COLUMNS, rows, head, "assignments")
+    return _export(name, fmt, ASSIGNMENT_COLUMNS, rows, head, "assignments", today)

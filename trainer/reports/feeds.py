@@ -20,7 +20,7 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from trainer.compliance.status import COMPLIANT, Thresholds, status_sql
+from trainer.compliance.status import COMPLIANT, Thresholds, pending_update, status_sql
 from trainer.models import Assignment, Course, Department, Module, ModuleCompletion, ModuleVersion, User
 from trainer.people.scope import restrict_to_scope
 from trainer.reports.filters import ReportFilter, current_assignments
@@ -63,19 +63,31 @@ def employee_completion(
     status = status_sql(today, thresholds).label("status")
     rows = session.execute(
         select(Course.slug.label("course"), Course.title.label("course_title"), status, Assignment.cycle,
-               Assignment.reason, Assignment.assigned_on, Assignment.due_on, Assignment.completed_on,
-               Assignment.expires_on)
+               Assignment.reason, Assignment.change_note, Assignment.assigned_on, Assignment.due_on,
+               Assignment.completed_on, Assignment.expires_on)
         .join(Course, Course.id == Assignment.course_id)
         .where(Assignment.user_id == user.id, Assignment.current.is_(True))
         .order_by(Course.slug)
     ).all()
-    courses = [dict(row._mapping) for row in rows]
+    courses = [_assignment_record(row) for row in rows]
     return {
-        "employee": {"id": user.id, "email": user.email, "name": user.name, "active": user.active},
+        "employee": {"id": user.id, "employee_id": user.employee_id, "email": user.email,
+                     "name": user.name, "active": user.active},
         "as_of": today,
         "compliant": all(c["status"] in COMPLIANT for c in courses),
         "courses": courses,
     }
+
+
+def _assignment_record(row: Any) -> dict[str, Any]:
+    """An assignment row for the API: the pending update named, as lists and exports name
+    it, and an expiry date only once completed."""
+    record = dict(row._mapping)
+    note = record.pop("change_note")
+    record["pending"] = pending_update(row.reason, row.completed_on, note)
+    if row.completed_on is None:
+        record["expires_on"] = None
+    return record
 
 
 def course_completion_after(
@@ -85,13 +97,14 @@ def course_completion_after(
     """Current assignments of one course (id > `after`, by id), with the person and status."""
     filters = ReportFilter(scope=scope, course_id=course.id, status=status)
     status_column = status_sql(today, thresholds)
-    query = select(Assignment.id.label("assignment_id"), User.email, User.name,
-                   Department.name.label("department"), status_column.label("status"),
-                   Assignment.due_on, Assignment.completed_on, Assignment.expires_on).select_from(Assignment)
+    query = select(Assignment.id.label("assignment_id"), User.employee_id, User.email, User.name,
+                   Department.name.label("department"), status_column.label("status"), Assignment.reason,
+                   Assignment.change_note, Assignment.due_on, Assignment.completed_on,
+                   Assignment.expires_on).select_from(Assignment)
     query = current_assignments(query, filters, today, thresholds, status=status_column)
     query = query.outerjoin(Department, Department.id == User.department_id)
     query = query.where(Assignment.id > after).order_by(Assignment.id).limit(limit + 1)
-    return [dict(row._mapping) for row in session.execute(query)]
+    return [_assignment_record(row) for row in session.execute(query)]
 
 
 def assignment_changes_after(

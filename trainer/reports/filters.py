@@ -35,6 +35,7 @@ STATUS_LABELS = {
     "overdue": "Overdue",
     "completed": "Completed",
     "expiring": "Expiring",
+    "update_pending": "Update pending",
     "expired": "Expired",
 }
 

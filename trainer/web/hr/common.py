@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import current_app, request
 
-from trainer.compliance.status import Thresholds
+from trainer.compliance.status import Thresholds, pending_update
 from trainer.extensions import db
 from trainer.people.scope import visible_department_ids
 from trainer.reports.assignments import days_overdue
@@ -46,4 +46,4 @@ def page_number() -> int:
 @bp.context_processor
 def report_labels() -> dict[str, object]:
     """Status names as people read them, for every HR template."""
-    return {"status_labels": STATUS_LABELS, "days_overdue": days_overdue}
+    return {"status_labels": STATUS_LABELS, "days_overdue": days_overdue, "pending_update": pending_update}

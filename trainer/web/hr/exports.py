@@ -77,7 +77,7 @@ def export_evidence():
         flash("The start date is after the end date.", "error")
         return redirect(url_for("hr.exports"))
     _audit("evidence", fmt, filters, start=start.isoformat(), end=end.isoformat())
-    return download(audit_evidence(db.session, fmt, filters, start, end))
+    return download(audit_evidence(db.session, fmt, filters, start, end, today))
 
 
 def download(export: Export) -> Response:
