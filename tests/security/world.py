@@ -112,6 +112,7 @@ URLS: dict[str, Callable[[World], str]] = {
     "admin.revoke_api_token": lambda w: "/admin/tokens/999999/revoke",
     "admin.send_password_reset": lambda w: f"/admin/users/{w.b.id}/password-reset",
     "admin.user_status": lambda w: f"/admin/users/{w.b.id}/reactivate",
+    "admin.unlink_sso_identity": lambda w: f"/admin/users/{w.b.id}/sso/999999/unlink",
     "admin.verify_audit_chain": lambda w: "/admin/audit/verify",
     "admin.edit_requirement": lambda w: f"/admin/requirements/{w.requirement_id}",
     "admin.index": lambda w: "/admin/",

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 
 from trainer.compliance.sync import SyncResult
 from trainer.extensions import db
+from trainer.identity.links import linked_identities, unlink
 from trainer.models import User
 from trainer.people.account_changes import (
     create_account,
@@ -64,7 +65,8 @@ def edit_user(user_id: int):
                   "success" if changed else "info")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=user, problem=problem,
-                           status_form=AccountStatusForm())
+                           status_form=AccountStatusForm(),
+                           sso_links=linked_identities(db.session, user))
 
 
 @bp.route("/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
@@ -101,6 +103,19 @@ def send_password_reset(user_id: int):
             send_reset_link_after_response(reset)
             flash(f"A link to choose a new password is on its way to {user.email}; it works for an hour.",
                   "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/sso/<int:identity_id>/unlink", methods=["POST"])
+@roles_required("admin")
+def unlink_sso_identity(user_id: int, identity_id: int):
+    """Forget one identity-provider account of the person (a recycled address, say)."""
+    user = db.session.get(User, user_id) or abort(404)
+    if AccountStatusForm().validate_on_submit():
+        if not unlink(db.session, current_actor(), user, identity_id):
+            abort(404)
+        db.session.commit()
+        flash("Unlinked. Their next single sign-on links again by verified e-mail address.", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
