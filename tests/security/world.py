@@ -174,4 +174,6 @@ URLS: dict[str, Callable[[World], str]] = {
     "public.privacy": lambda w: "/privacy",
     "public.verify": lambda w: f"/verify/{w.certificate_code}",
     "public.verify_form": lambda w: "/verify",
+    "scim.endpoint": lambda w: "/scim/v2/Users",
+    "scim.service_provider_config": lambda w: "/scim/v2/ServiceProviderConfig",
 }

@@ -18,6 +18,7 @@ from trainer.models.requirement import (
     requirement_departments,
     requirement_users,
 )
+from trainer.models.scim import ScimLink
 from trainer.models.snapshot import ComplianceSnapshot
 from trainer.models.sso import SsoIdentity, UsedSsoToken
 from trainer.models.token import API_SCOPES, ApiToken, PasswordResetToken
@@ -48,6 +49,7 @@ __all__ = [
     "RegulationUpdate",
     "Requirement",
     "RequirementJobRole",
+    "ScimLink",
     "SsoIdentity",
     "UpdateAcknowledgement",
     "UsedSsoToken",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from trainer.models.base import Base
 
-API_SCOPES = ("read", "sync")
+API_SCOPES = ("read", "sync", "scim")
 
 
 class ApiToken(Base):

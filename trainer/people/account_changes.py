@@ -96,6 +96,12 @@ def _manager(session: Session, user: User, email: str | None) -> User | None:
     manager = find_by_email(session, email)
     if manager is None:
         raise AccountError(f"No account for manager {email.strip()}.")
+    refuse_manager_loop(user, manager)
+    return manager
+
+
+def refuse_manager_loop(user: User, manager: User) -> None:
+    """AccountError if `manager` is `user` or reports to them, directly or through others."""
     boss: User | None = manager
     seen: set[int] = set()
     while boss is not None and boss.id not in seen:  # a loop in the data must not hang us
@@ -103,7 +109,6 @@ def _manager(session: Session, user: User, email: str | None) -> User | None:
             raise AccountError("A person cannot be their own manager, directly or through others.")
         seen.add(boss.id)
         boss = boss.manager
-    return manager
 
 
 def _departments(session: Session, ids: list[int]) -> list[Department]:

@@ -1,8 +1,9 @@
-"""Bearer tokens for HR systems calling /api/v1.
+"""Bearer tokens for HR systems calling /api/v1 and identity providers calling /scim/v2.
 
 A token is shown once, when it is created; only its sha256 is stored, with a short prefix
-so that lists can tell tokens apart. Scopes: "read" (lists, status, changes) and "sync"
-(employees sync). A token may have an owner: it then sees only what that person may see
+so that lists can tell tokens apart. Scopes: "read" (lists, status, changes), "sync"
+(employees sync) and "scim" (provisioning by an identity provider; only for tokens that see
+everyone). A token may have an owner: it then sees only what that person may see
 (an HR user's departments) and stops working when they lose the HR or admin role or leave.
 A token without an owner (created from the command line) sees every department.
 """
@@ -69,6 +70,8 @@ def create_token(
         raise TokenError("A token must live at least one day (or never expire).")
     if owner is not None and not (owner.is_hr or owner.is_admin):
         raise TokenError(f"{owner.email} is neither HR nor an administrator.")
+    if "scim" in scopes and owner is not None and not owner.is_admin:
+        raise TokenError("Only an administrator's token may have the scim scope: SCIM changes everyone.")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
     token = ApiToken(

@@ -2,7 +2,8 @@
 
 - People deactivated more than RETENTION_DAYS ago are pseudonymised: name and e-mail are
   replaced, and data without a purpose any more (password hash, calendar token, manager,
-  hiring date, HR scope) is removed. Their training evidence stays, under the pseudonym.
+  hiring date, HR scope, the SCIM link with the identity provider's names for them) is
+  removed. Their training evidence stays, under the pseudonym.
 - IP addresses in the audit trail older than AUDIT_IP_DAYS are cut to their network
   (/24 or /48), which keeps the hash chain valid (see trainer.audit).
 """
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from trainer import audit, clock
 from trainer.audit import Actor, ip_prefix
-from trainer.models import AuditEvent, SsoIdentity, User, hr_scope
+from trainer.models import AuditEvent, ScimLink, SsoIdentity, User, hr_scope
 
 PSEUDONYM_DOMAIN = "pseudonymised.invalid"
 
@@ -74,6 +75,8 @@ def pseudonymise(session: Session, actor: Actor, user: User) -> None:
     session.execute(delete(hr_scope).where(hr_scope.c.user_id == user.id))
     # The identity provider's ids for the person would name them again.
     session.execute(delete(SsoIdentity).where(SsoIdentity.user_id == user.id))
+    # And their SCIM resource: SCIM answers 404 for it from then on.
+    session.execute(delete(ScimLink).where(ScimLink.user_id == user.id))
     for report in session.scalars(select(User).where(User.manager_id == user.id)):
         report.manager_id = None
     session.flush()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, StringField, SubmitField
@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from trainer.extensions import db
 from trainer.models import API_SCOPES, ApiToken, User
+from trainer.notify.links import absolute
 from trainer.people.api_tokens import TokenError, create_token, list_tokens, revoke_token
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
@@ -18,7 +19,8 @@ from trainer.web.admin.requirement_forms import MultiCheckboxField
 from trainer.web.context import current_actor
 
 SCOPE_LABELS = {"read": "read: employees, completion status, changes",
-                "sync": "sync: create, update and deactivate employees"}
+                "sync": "sync: create, update and deactivate employees",
+                "scim": "scim: provisioning by an identity provider (Entra ID, Okta) at /scim/v2"}
 
 
 class TokenForm(FlaskForm):
@@ -53,7 +55,8 @@ def tokens():
             form = TokenForm(formdata=None)
     # The new token is in this response only: never flashed (the session cookie is not secret).
     return render_template("admin/tokens.html", form=form, created=created, tokens=list_tokens(db.session),
-                           owners=_owners(), revoke_form=RevokeForm())
+                           owners=_owners(), revoke_form=RevokeForm(),
+                           scim_url=absolute(current_app.config["BASE_URL"], "/scim/v2"))
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
