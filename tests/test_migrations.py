@@ -55,3 +55,43 @@ def test_upgrade_downgrade_upgrade(scratch_database, tmp_path):
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, db.metadata) == []
         db.engine.dispose()
+
+
+def test_upgrade_closes_duplicate_current_cycles_before_refusing_them(scratch_database, tmp_path):
+    """0006: the completed current cycle (else the earliest) stays; the rest are closed."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from tests.factories import make_course, make_user
+    from trainer.models import Assignment
+
+    app = create_app({"DATABASE_URL": scratch_database, "SECRET_KEY": "s" * 40,
+                      "INSTANCE_PATH": str(tmp_path), "TESTING": True})
+    day = dt.date(2026, 1, 5)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0005_scim_links")
+        course, other = make_course(db.session, modules=0), make_course(db.session, modules=0)
+        ann, bob = make_user(db.session), make_user(db.session)
+
+        def cycle(user, of, n, completed=None):  # type: ignore[no-untyped-def]
+            db.session.add(Assignment(user_id=user.id, course_id=of.id, cycle=n, reason="refresher",
+                                      assigned_on=day, due_on=day, completed_on=completed, current=True))
+
+        cycle(ann, course, 2), cycle(ann, course, 3, completed=day), cycle(ann, course, 4)
+        cycle(bob, course, 5), cycle(bob, course, 6)
+        cycle(bob, other, 1)
+        db.session.commit()
+        upgrade(directory=MIGRATIONS)
+        rows = db.session.execute(select(Assignment.user_id, Assignment.course_id, Assignment.cycle,
+                                         Assignment.current, Assignment.closed_reason)
+                                  .order_by(Assignment.user_id, Assignment.course_id, Assignment.cycle)).all()
+        closed = "duplicate current cycle closed by upgrade 0006"
+        assert [tuple(r) for r in rows] == [
+            (ann.id, course.id, 2, False, closed), (ann.id, course.id, 3, True, None),
+            (ann.id, course.id, 4, False, closed),
+            (bob.id, course.id, 5, True, None), (bob.id, course.id, 6, False, closed),
+            (bob.id, other.id, 1, True, None),
+        ]
+        db.session.remove()
+        db.engine.dispose()

@@ -34,10 +34,12 @@ assignment_rows = st.fixed_dictionaries({
        due_soon=st.integers(0, 30), expiring=st.integers(0, 60))
 def test_python_and_sql_status_agree(session, rows, today, due_soon, expiring):
     session.execute(delete(Assignment))
-    user = session.scalar(select(User).limit(1)) or make_user(session)
+    users = list(session.scalars(select(User).order_by(User.id)))
+    users += [make_user(session) for _ in range(len(rows) - len(users))]
     course = session.scalar(select(Course).limit(1)) or make_course(session, modules=0)
-    assignments = [Assignment(user_id=user.id, course_id=course.id, cycle=n + 1, current=True, **row)
-                   for n, row in enumerate(rows)]
+    # One person each: a person has at most one current cycle of a course.
+    assignments = [Assignment(user_id=user.id, course_id=course.id, cycle=1, current=True, **row)
+                   for user, row in zip(users, rows, strict=False)]
     session.add_all(assignments)
     session.flush()
     thresholds = Thresholds(due_soon_days=due_soon, expiring_days=expiring)

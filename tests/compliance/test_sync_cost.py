@@ -40,4 +40,4 @@ def test_noop_sync_cost_does_not_grow_with_people(session):
     assert sync(session, dt.date(2026, 1, 7)).created == 120
     session.commit()
     many = statements_of(lambda: sync(session, dt.date(2026, 1, 8)))
-    assert few == many <= 15
+    assert few == many <= 16  # 16th: PostgreSQL's lock against a concurrent sync (jobs.serialize)

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from trainer import clock
 from trainer.audit import Actor
-from trainer.commands.options import as_of_option
+from trainer.commands.options import as_of_option, scheduled_job
 from trainer.compliance.sync import sync_assignments
 from trainer.extensions import db
 
@@ -23,6 +23,7 @@ def assignments_group() -> None:
 @assignments_group.command("sync")
 @as_of_option
 @with_appcontext
+@scheduled_job("assignments sync")
 def sync_command(as_of: dt.date | None) -> None:
     """Assign, refresh and close assignments so they match the requirements today."""
     today = clock.today()

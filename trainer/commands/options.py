@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec
 
 import click
 
-from trainer import clock
+from trainer import clock, jobs
+
+P = ParamSpec("P")
 
 
 def _freeze_clock(ctx: click.Context, param: click.Parameter, value: dt.datetime | None) -> Any:
@@ -24,3 +29,31 @@ as_of_option = click.option(
     is_eager=True,
     help="Act as if today were this date (YYYY-MM-DD).",
 )
+
+
+def scheduled_job(name: str) -> Callable[[Callable[P, None]], Callable[P, None]]:
+    """Run the command under the job lock `name` (trainer.jobs), after its app context.
+
+    A second run while one is in progress exits 0 with "another run is in progress", so a
+    cron line such as `sync && reminders send` goes on. `--dry-run` only reads: no lock.
+    """
+
+    def decorate(command: Callable[P, None]) -> Callable[P, None]:
+        @functools.wraps(command)
+        def run(*args: P.args, **kwargs: P.kwargs) -> None:
+            if kwargs.get("dry_run"):
+                command(*args, **kwargs)
+                return
+            from trainer.extensions import db
+
+            with contextlib.ExitStack() as stack:
+                try:
+                    stack.enter_context(jobs.job_lock(db.engine, name))
+                except jobs.JobBusy as busy:
+                    click.echo(f"trainer {name}: {busy}; this run did nothing.")
+                    return
+                command(*args, **kwargs)
+
+        return run
+
+    return decorate

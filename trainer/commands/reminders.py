@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from trainer import clock
 from trainer.audit import Actor
-from trainer.commands.options import as_of_option
+from trainer.commands.options import as_of_option, scheduled_job
 from trainer.config import ConfigError
 from trainer.extensions import db
 from trainer.notify.run import send_reminders
@@ -27,6 +27,7 @@ def reminders_group() -> None:
 @as_of_option
 @click.option("--dry-run", is_flag=True, help="Plan and count, but save and send nothing.")
 @with_appcontext
+@scheduled_job("reminders send")
 def send_command(as_of: dt.date | None, dry_run: bool) -> None:
     """Plan the reminders due today and send them; exits 1 when any could not be delivered."""
     try:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from trainer import clock
 from trainer.audit import Actor
-from trainer.commands.options import as_of_option
+from trainer.commands.options import as_of_option, scheduled_job
 from trainer.compliance.status import Thresholds
 from trainer.extensions import db
 from trainer.models import Course, Department
@@ -75,6 +75,7 @@ def evidence_command(start: dt.datetime, end: dt.datetime, fmt: str, department:
 @report_group.command("snapshot")
 @as_of_option
 @with_appcontext
+@scheduled_job("report snapshot")
 def snapshot_command(as_of: dt.date | None) -> None:
     """Keep past months' compliance for the dashboard's trend (run monthly or daily from cron)."""
     taken = take_snapshots(db.session, Actor.cli(), clock.today(), Thresholds.from_config(current_app.config))

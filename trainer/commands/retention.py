@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from trainer import clock
 from trainer.audit import Actor
-from trainer.commands.options import as_of_option
+from trainer.commands.options import as_of_option, scheduled_job
 from trainer.extensions import db
 from trainer.people.retention import apply_retention
 
@@ -24,6 +24,7 @@ def retention_group() -> None:
 @as_of_option
 @click.option("--dry-run", is_flag=True, help="Say what would be done; change nothing.")
 @with_appcontext
+@scheduled_job("retention apply")
 def apply_command(as_of: dt.date | None, dry_run: bool) -> None:
     """Pseudonymise people deactivated longer than TRAINER_RETENTION_DAYS; truncate old IPs."""
     result = apply_retention(

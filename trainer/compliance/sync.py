@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, false, func, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
-from trainer import audit
+from trainer import audit, jobs
 from trainer.audit import Actor
 from trainer.bulk import insert_rows
 from trainer.compliance.calendar import add_months
@@ -88,6 +88,7 @@ def sync_assignments(
     nothing to do costs a few indexed queries, not a walk over every assignment.
     `user_ids` limits the work to some people (after editing one person, say).
     """
+    jobs.serialize(session, "assignments")  # one sync at a time: cron, web, imports
     only = set(user_ids) if user_ids is not None else None
     live = _live_requirements(session)
     active = {course: [r for r in rules if r.status == "active"] for course, rules in live.items()}

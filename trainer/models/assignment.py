@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.models.base import Base
@@ -23,14 +23,18 @@ ASSIGNMENT_REASONS = (
 class Assignment(Base):
     """A user's obligation to complete a course by a date, in one cycle.
 
-    Exactly one row per (user, course) is `current` while the person is in the audience;
-    earlier cycles stay as evidence. `started_on` is set by the first activity in the cycle
-    so that status can be computed from this row alone (in Python and in SQL alike).
+    Exactly one row per (user, course) is `current` while the person is in the audience
+    (a partial unique index refuses a second); earlier cycles stay as evidence. `started_on`
+    is set by the first activity in the cycle so that status can be computed from this row
+    alone (in Python and in SQL alike).
     """
 
     __tablename__ = "assignments"
     __table_args__ = (
         UniqueConstraint("user_id", "course_id", "cycle"),
+        # At most one current cycle per person and course, whatever the code does.
+        Index("uq_assignments_one_current", "user_id", "course_id", unique=True,
+              sqlite_where=text("current"), postgresql_where=text("current")),
         Index("ix_assignments_user_current", "user_id", "current"),
         Index("ix_assignments_course_due", "course_id", "due_on"),
         Index("ix_assignments_current_due", "current", "due_on"),
