@@ -6,13 +6,16 @@ file or PostgreSQL, whichever this run uses) and counts rows afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from tests.compliance.helpers import require, sync
@@ -46,9 +49,11 @@ def test_syncs_started_together_open_each_cycle_once(session, tmp_path, test_dat
     session.commit()  # the other processes must see the data
 
     command = [sys.executable, "-m", "trainer.cli", "assignments", "sync", "--as-of", LATER.isoformat()]
-    runs = [subprocess.Popen(command, env=cli_environment(test_database_url, tmp_path),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(RUNS)]
+    with writes_held_back():
+        runs = [subprocess.Popen(command, env=cli_environment(test_database_url, tmp_path),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(RUNS)]
+        wait_until_blocked(runs)
     outputs = [run.communicate(timeout=120) for run in runs]
     for run, (out, err) in zip(runs, outputs, strict=True):
         assert run.returncode == 0, out + err
@@ -72,6 +77,36 @@ def test_syncs_started_together_open_each_cycle_once(session, tmp_path, test_dat
         assert ("another run is in progress" in out
                 or "0 assigned, 0 restored, 0 refreshers opened, 0 closed" in out), out
     assert session.scalar(select(func.count()).select_from(JobLock)) == 0  # released
+
+
+@contextlib.contextmanager
+def writes_held_back() -> Iterator[None]:
+    """PostgreSQL: let runs read but not write assignments until every live run got that far,
+    so that they overlap for certain (process start-up alone staggers them by a second)."""
+    if db.engine.dialect.name != "postgresql":
+        yield  # SQLite: processes overlap enough on their own (the race shows without the lock)
+        return
+    with db.engine.connect() as connection:
+        connection.execute(text("LOCK TABLE assignments IN SHARE MODE"))
+        yield
+        connection.commit()
+
+
+def wait_until_blocked(runs: list[subprocess.Popen[str]]) -> None:
+    if db.engine.dialect.name != "postgresql":
+        return
+    deadline = time.monotonic() + 60
+    with db.engine.connect() as connection:
+        while time.monotonic() < deadline:
+            alive = sum(run.poll() is None for run in runs)
+            waiting = connection.scalar(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"))
+            connection.commit()
+            if alive and waiting >= alive:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the runs never reached the held lock")
 
 
 def test_a_run_while_another_holds_the_lock_exits_0_and_does_nothing(session, runner):
