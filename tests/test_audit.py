@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from trainer import audit
 from trainer.audit import Actor, ip_prefix
@@ -43,3 +43,30 @@ def test_truncating_an_ip_to_its_network_keeps_the_chain_valid(session):
     session.commit()
     assert event.ip == "198.51.100.0/24"
     assert audit.verify_chain(session) is None
+
+
+def test_a_proxied_target_is_labelled_by_the_class_it_stands_for(session, client, auth):
+    """Turning on one's calendar feed records the signed-in user (a proxy) as the target."""
+    from tests.conftest import csrf_token
+    from tests.factories import make_user
+
+    user = make_user(session, email="ada@example.com")
+    session.commit()
+    auth.login("ada@example.com")
+    client.post("/me/calendar", data={"csrf_token": csrf_token(client, "/me/data"), "action": "on"})
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "calendar_feed.enabled")).one()
+    assert (event.target_type, event.target_id) == ("User", str(user.id))
+    labels = set(session.scalars(select(AuditEvent.target_type).where(AuditEvent.target_type.is_not(None))))
+    assert "LocalProxy" not in labels and labels <= {"User"}
+
+
+def test_the_audit_log_page_names_the_target_type(session, client, auth):
+    from tests.factories import make_user
+    from werkzeug.local import LocalProxy
+
+    admin = make_user(session, email="root@example.com", roles=("admin",))
+    audit.record(session, Actor.user(admin.id), "test.proxied", LocalProxy(lambda: admin))
+    session.commit()
+    auth.login("root@example.com")
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert f"User #{admin.id}" in page and "LocalProxy" not in page

@@ -72,7 +72,9 @@ def record(
         actor_label=actor.label,
         ip=actor.ip,
         action=action,
-        target_type=type(target).__name__ if target is not None else None,
+        # __class__, not type(): a proxy such as Flask-Login's current_user reports the class
+        # of the object it stands for, so the row says "User", not "LocalProxy".
+        target_type=target.__class__.__name__ if target is not None else None,
         target_id=str(target.id) if target is not None else None,
         details=_jsonable(details),
         prev_hash=last or GENESIS,
