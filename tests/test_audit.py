@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
+from werkzeug.local import LocalProxy
 
+from tests.conftest import csrf_token
+from tests.factories import make_user
 from trainer import audit
 from trainer.audit import Actor, ip_prefix
 from trainer.models import AuditEvent
@@ -47,9 +50,6 @@ def test_truncating_an_ip_to_its_network_keeps_the_chain_valid(session):
 
 def test_a_proxied_target_is_labelled_by_the_class_it_stands_for(session, client, auth):
     """Turning on one's calendar feed records the signed-in user (a proxy) as the target."""
-    from tests.conftest import csrf_token
-    from tests.factories import make_user
-
     user = make_user(session, email="ada@example.com")
     session.commit()
     auth.login("ada@example.com")
@@ -61,9 +61,6 @@ def test_a_proxied_target_is_labelled_by_the_class_it_stands_for(session, client
 
 
 def test_the_audit_log_page_names_the_target_type(session, client, auth):
-    from tests.factories import make_user
-    from werkzeug.local import LocalProxy
-
     admin = make_user(session, email="root@example.com", roles=("admin",))
     audit.record(session, Actor.user(admin.id), "test.proxied", LocalProxy(lambda: admin))
     session.commit()

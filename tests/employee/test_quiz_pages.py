@@ -198,3 +198,22 @@ def test_policy_modules_have_no_quiz(client, ada):
     _, course, _ = ada
     policy = course.active_modules[1]
     assert client.get(quiz_url(course, policy)).status_code == 404
+
+
+@pytest.mark.parametrize(("pass_mark", "passed"), [(80, True), (81, False)])
+def test_a_score_exactly_at_the_pass_mark_passes_and_one_below_fails(client, session, auth, pass_mark,
+                                                                    passed):
+    """Four of five right is 80%: it passes a pass mark of 80 and fails one of 81."""
+    _, course = enrol(session, kinds=("lesson",), questions=5, pass_mark=pass_mark)
+    auth.login("ada@example.com")
+    lesson = course.active_modules[0]
+    form = open_quiz(client, course, lesson)
+    answers = form.answers(right=True)
+    wrong_one = sorted(answers)[0]
+    answers[wrong_one] = form.answers(right=False)[wrong_one]
+    response = submit_quiz(client, course, lesson, form, answers=answers)
+    result = client.get(response.location).get_data(as_text=True)
+    assert "You scored <strong>80%</strong>" in result
+    attempt = session.scalar(select(QuizAttempt))
+    assert (attempt.score, attempt.passed) == (80, passed)
+    assert count(session, ModuleCompletion) == (1 if passed else 0)

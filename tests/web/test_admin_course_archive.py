@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import os
 import stat
@@ -11,8 +12,10 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
+from tests.compliance.helpers import complete_course, current, sync
 from tests.conftest import csrf_token
 from tests.content.builders import COURSE_MD
+from tests.factories import make_user
 from tests.web.authoring import LESSON, form_values, imported_course, module_of, sign_in_admin
 from trainer.models import AuditEvent, Course, ModuleVersion
 
@@ -84,6 +87,30 @@ def test_upload_shows_what_would_change_and_imports_only_when_confirmed(session,
     assert versions(session) == 3
     version = module_of(session, "breach-basics", "reporting").current_version
     assert "within the hour" in version.source and version.published_by_id == admin.id
+
+
+def test_a_major_change_in_a_zip_reopens_training_like_the_file_import(session, client, admin, tmp_path):
+    course = imported_course(session, tmp_path)
+    employee = make_user(session)
+    day = dt.date.today()
+    sync(session, day)
+    complete_course(session, employee, course, day)
+    session.commit()
+    note = "Breaches are now reported within one hour."
+    changed = LESSON.replace("title: Reporting a breach\n",
+                             f"title: Reporting a breach\nchange: major\nchange_note: {note}\n")
+    changed = changed.replace("at once", "within one hour")
+    archive = make_zip(course_zip(**{"breach-basics/01-reporting.md": changed}))
+    page = upload(client, archive).get_data(as_text=True)
+    assert "breach-basics/reporting: new version 2 (major)" in page
+    confirm = form_values(page, action="/admin/courses/+import/confirm")
+    client.post("/admin/courses/+import/confirm", data={**confirm, "confirm": "Import"})
+    session.expire_all()
+    assignment = current(session, employee, course)
+    assert (assignment.reason, assignment.change_note) == ("major_change", note)
+    assert assignment.completed_on is None
+    course_page = client.get("/admin/courses/breach-basics").get_data(as_text=True)
+    assert "1 reopened after major changes" in course_page
 
 
 def test_a_new_course_from_a_zip_is_created_and_assigned(session, client, admin):

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from trainer import clock
 from trainer.audit import Actor
-from trainer.compliance.publishing import apply_published_content
+from trainer.compliance.publishing import CourseFiles, publish_content
 from trainer.content import (
     ExportError,
     ValidationFailed,
@@ -19,7 +19,6 @@ from trainer.content import (
     validate_courses,
 )
 from trainer.content.errors import ContentError
-from trainer.content.importer import published_major_versions
 from trainer.content.quality import course_warnings
 from trainer.extensions import db
 
@@ -62,22 +61,24 @@ def validate_command(path: Path, strict: bool) -> None:
 def import_command(path: Path, dry_run: bool) -> None:
     """Import the course files under PATH (default: courses): new versions for changed modules."""
     try:
-        report = import_courses(db.session, path, Actor.cli(), dry_run=dry_run)
+        if dry_run:
+            report = import_courses(db.session, path, Actor.cli(), dry_run=True)
+            follow_up = None
+        else:
+            published = publish_content(
+                db.session, Actor.cli(), clock.today(), CourseFiles(path),
+                refresher_window_days=int(current_app.config["REFRESHER_WINDOW_DAYS"]))
+            assert published.report is not None
+            report, follow_up = published.report, published.follow_up
     except ValidationFailed as failed:
         db.session.rollback()
         _fail(failed.errors, "Nothing was imported.")
     for line in report.lines():
         click.echo(line)
-    if dry_run or not report.changed:
+    if follow_up is None:
         db.session.rollback()
         click.echo(report.summary())
         return
-    follow_up = apply_published_content(
-        db.session, Actor.cli(), clock.today(),
-        course_slugs=[c.slug for c in report.courses if c.action != "unchanged"],
-        major_versions=published_major_versions(db.session, report),
-        refresher_window_days=int(current_app.config["REFRESHER_WINDOW_DAYS"]),
-    )
     db.session.commit()
     click.echo(report.summary())
     click.echo(f"Compliance: {follow_up.summary()}.")

@@ -8,15 +8,15 @@ import binascii
 from flask import Response, flash, redirect, render_template, stream_with_context, url_for
 
 from trainer import clock
+from trainer.compliance.publishing import CourseArchive
 from trainer.content.archive import ArchiveError, import_course_archive, zip_stream
 from trainer.content.errors import ValidationFailed
 from trainer.content.exporter import course_files
-from trainer.content.importer import published_major_versions
 from trainer.extensions import db
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
 from trainer.web.admin.course_forms import ArchiveConfirmForm, ArchiveUploadForm
-from trainer.web.admin.follow_up import after_publishing
+from trainer.web.admin.follow_up import publish
 from trainer.web.admin.lookups import course_or_404
 from trainer.web.context import current_actor
 
@@ -54,15 +54,15 @@ def confirm_course_import():
     form = ArchiveConfirmForm()
     try:
         data = base64.b64decode(form.archive_data.data or "", validate=True) if form.validate() else b""
-        report = import_course_archive(db.session, current_actor(), data, dry_run=False)
+        published = publish(CourseArchive(data))
     except (binascii.Error, ArchiveError, ValidationFailed) as error:
         db.session.rollback()
         return _refused(ArchiveUploadForm(), error)
+    report = published.report
+    assert report is not None
     message = report.summary()
-    if report.changed:
-        slugs = [c.slug for c in report.courses if c.action != "unchanged"]
-        follow_up = after_publishing(slugs, published_major_versions(db.session, report))
-        message += f" Compliance: {follow_up.summary()}."
+    if published.follow_up is not None:
+        message += f" Compliance: {published.follow_up.summary()}."
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("admin.course", slug=report.courses[0].slug))

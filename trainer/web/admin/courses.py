@@ -20,7 +20,7 @@ from trainer.models import Course, ModuleDraft
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
 from trainer.web.admin.course_forms import ActionForm, CourseSettingsForm, NewCourseForm, NewModuleForm
-from trainer.web.admin.follow_up import after_publishing, sync_people
+from trainer.web.admin.follow_up import after_settings_change, sync_people
 from trainer.web.admin.lookups import course_or_404, module_or_404
 from trainer.web.context import current_actor
 
@@ -87,7 +87,7 @@ def _settings_follow_up(course: Course, changed: bool) -> None:
         return
     published = any(m.current_version_id for m in course.active_modules)
     # An unpublished course is assigned to nobody yet; its default rule comes with the first module.
-    summary = after_publishing(course_slugs=[course.slug]).summary() if published else ""
+    summary = after_settings_change([course.slug]).summary() if published else ""
     db.session.commit()
     flash(f"Saved the settings of “{course.title}”. {summary}".strip(), "success")
 

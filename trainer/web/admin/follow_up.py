@@ -7,19 +7,28 @@ from collections.abc import Iterable
 from flask import current_app
 
 from trainer import clock
-from trainer.compliance.publishing import FollowUp, apply_published_content
+from trainer.compliance.publishing import (
+    FollowUp,
+    Published,
+    Source,
+    apply_published_content,
+    publish_content,
+)
 from trainer.compliance.sync import SyncResult, sync_assignments
 from trainer.extensions import db
-from trainer.models import ModuleVersion
 from trainer.web.context import current_actor
 
 
-def after_publishing(course_slugs: Iterable[str] = (),
-                     major_versions: Iterable[ModuleVersion] = ()) -> FollowUp:
-    """Default requirements follow the course, major versions reopen training, then sync."""
-    return apply_published_content(
-        db.session, current_actor(), clock.today(), course_slugs=course_slugs,
-        major_versions=major_versions, refresher_window_days=_refresher_window())
+def publish(source: Source) -> Published:
+    """Publish through the one publish path (it runs the compliance follow-up)."""
+    return publish_content(db.session, current_actor(), clock.today(), source,
+                           refresher_window_days=_refresher_window())
+
+
+def after_settings_change(course_slugs: Iterable[str]) -> FollowUp:
+    """A course's settings changed: its default requirement follows, then sync."""
+    return apply_published_content(db.session, current_actor(), clock.today(), course_slugs=course_slugs,
+                                   refresher_window_days=_refresher_window())
 
 
 def sync_people(user_ids: Iterable[int] | None = None) -> SyncResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
+from trainer.compliance.publishing import ModuleEdit
 from trainer.content.authoring import (
     AuthoringError,
     Checked,
@@ -13,7 +14,6 @@ from trainer.content.authoring import (
     draft_of,
     editor_state,
     preview_of,
-    publish,
     save_draft,
     stamp,
 )
@@ -24,7 +24,7 @@ from trainer.models import Module
 from trainer.people.directory import names_of
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
-from trainer.web.admin.follow_up import after_publishing
+from trainer.web.admin.follow_up import publish
 from trainer.web.admin.lookups import course_or_404, module_or_404
 from trainer.web.admin.module_forms import DiscardForm, EditorForm
 from trainer.web.context import current_actor
@@ -51,14 +51,15 @@ def edit_module(slug: str, module_slug: str):
 
 def _publish(module: Module, form: EditorForm):
     try:
-        version = publish(db.session, current_actor(), module, form.publication())
+        published = publish(ModuleEdit(module, form.publication()))
     except EditConflict as conflict:
         return _editor(module, form, conflict=conflict, status=409)
     except ValidationFailed as failed:
         return _editor(module, form, checked=Checked(None, failed.errors), status=400)
     except AuthoringError as error:
         return _editor(module, form, problem=str(error), status=400)
-    follow_up = after_publishing([module.course.slug], [version] if version.change == "major" else [])
+    version, follow_up = published.version, published.follow_up
+    assert version is not None and follow_up is not None
     db.session.commit()
     reopened = f" {follow_up.reopened} people must take it again." if version.change == "major" else ""
     flash(f"Published version {version.number} ({version.change}).{reopened}", "success")
