@@ -9,13 +9,13 @@ from __future__ import annotations
 import dataclasses
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from trainer import audit, clock
 from trainer.audit import Actor
 from trainer.identity.policy import PasswordPolicy
-from trainer.models import ROLES, Department, User
+from trainer.models import ROLES, Department, PasswordResetToken, User
 from trainer.security import hash_password, needs_rehash, password_problem, verify_password
 
 
@@ -127,13 +127,26 @@ def authenticate(session: Session, email: str, password: str, ip: str | None,
 
 
 def set_password(session: Session, actor: Actor, user: User, password: str) -> None:
-    """Change a password and end every session the user has open."""
+    """Change a password, end every session the user has open and void every reset link
+    still out (a link mailed before the change must not undo it)."""
     _check_password(password, user.email, user.name)
+    now = clock.now()
     user.password_hash = hash_password(password)
-    user.password_changed_at = clock.now()
+    user.password_changed_at = now
     user.session_version += 1
+    session.execute(update(PasswordResetToken)
+                    .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+                    .values(used_at=now))
     session.flush()
     audit.record(session, actor, "user.password_changed", user)
+
+
+def sign_out(session: Session, actor: Actor, user: User) -> None:
+    """Signing out ends the session for good: the bumped session version makes every cookie
+    issued before it (a copy taken from this browser, another device) worthless."""
+    user.session_version += 1
+    session.flush()
+    audit.record(session, actor, "auth.signed_out", user)
 
 
 def deactivate_user(session: Session, actor: Actor, user: User) -> None:

@@ -23,6 +23,30 @@ def account_key() -> str:
     return "account:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
+def signed_in_key() -> str:
+    """Per-account limit for a signed-in person re-proving their password."""
+    from trainer.web.current import signed_in_user
+
+    return f"user:{signed_in_user().id}"
+
+
+def password_change_breached(limit: RequestLimit) -> None:
+    """A wrong current password too often: one auth.lockout event per window, on the account."""
+    from trainer.web.current import signed_in_user
+
+    user = signed_in_user()
+    since = clock.now() - dt.timedelta(minutes=10)
+    already = db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "auth.lockout", AuditEvent.target_type == "User",
+        AuditEvent.target_id == str(user.id),
+        AuditEvent.at >= since).limit(1))
+    if already is None:
+        audit.record(db.session, Actor.user(user.id, request.remote_addr), "auth.lockout", user,
+                     limit=str(limit.limit), scope="password-change")
+        db.session.commit()
+    log.warning("password-change limit %s reached for user %s", limit.limit, user.id)
+
+
 def login_breached(limit: RequestLimit) -> None:
     """Record a lockout in the audit trail, once per key and window (not per refused try)."""
     per_account = "account:" in limit.key

@@ -18,7 +18,7 @@ from trainer.web.access import declared_access
 from trainer.web.current import current_user
 
 log = logging.getLogger(__name__)
-# Seconds between updates of the session's last_seen (see expire_idle_session).
+# Seconds between updates of the session's last_seen (see enforce_session_limits).
 LAST_SEEN_STEP = 60
 
 
@@ -32,7 +32,7 @@ def init_sessions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
     app.before_request(enforce_declared_access)
-    app.before_request(expire_idle_session)
+    app.before_request(enforce_session_limits)
 
 
 # Built once (every signed-in request): building and keying a statement costs more than
@@ -63,7 +63,10 @@ def start_session(user: User) -> None:
     session.clear()
     login_user(user)
     session.permanent = True
-    session["last_seen"] = clock.now().timestamp()
+    now = clock.now().timestamp()
+    # signed_in_at is written here only and never renewed: it is the absolute lifetime.
+    session["signed_in_at"] = now
+    session["last_seen"] = now
 
 
 def enforce_declared_access() -> None:
@@ -76,23 +79,35 @@ def enforce_declared_access() -> None:
         abort(403)
 
 
-def expire_idle_session():
-    """Sign out after SESSION_IDLE_MINUTES without a request.
+def enforce_session_limits():
+    """Sign out after SESSION_LIFETIME_HOURS since sign-in, or SESSION_IDLE_MINUTES idle.
 
-    `last_seen` moves on at most once a LAST_SEEN_STEP: every change re-signs the cookie
-    and sends it again, which on every request would cost more than the page. So the idle
-    clock is exact to within that step (a minute against an hour's limit).
+    The absolute lifetime counts from `signed_in_at`, set by start_session and never
+    renewed, so re-signing the cookie does not stretch it; a session without it (made
+    before sign-in times were kept) has ended. `last_seen` moves on at most once a
+    LAST_SEEN_STEP: every change re-signs the cookie and sends it again, which on every
+    request would cost more than the page. So the idle clock is exact to within that step
+    (a minute against an hour's limit).
     """
     if not current_user.is_authenticated or request.endpoint == "static":
         return None
     now = clock.now().timestamp()
+    lifetime = int(current_app.config["SESSION_LIFETIME_HOURS"]) * 3600
     idle_limit = int(current_app.config["SESSION_IDLE_MINUTES"]) * 60
+    signed_in_at = session.get("signed_in_at")
     last_seen = session.get("last_seen", now)
+    if not isinstance(signed_in_at, int | float) or now - signed_in_at > lifetime:
+        return _signed_out("Your session has ended (sessions last "
+                           f"{current_app.config['SESSION_LIFETIME_HOURS']} hours). Please sign in again.")
     if now - last_seen > idle_limit:
-        logout_user()
-        session.clear()
-        flash("You were signed out after a period of inactivity.", "info")
-        return redirect(url_for("auth.login", next=request.full_path))
+        return _signed_out("You were signed out after a period of inactivity.")
     if "last_seen" not in session or now - last_seen >= LAST_SEEN_STEP:
         session["last_seen"] = now
     return None
+
+
+def _signed_out(message: str):
+    logout_user()
+    session.clear()
+    flash(message, "info")
+    return redirect(url_for("auth.login", next=request.full_path))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_login import login_user
 
+from trainer import audit
 from trainer.extensions import db, limiter
 from trainer.identity.policy import TURNED_OFF
 from trainer.people.accounts import AccountError, set_password
@@ -16,7 +17,7 @@ from trainer.web.auth import bp
 from trainer.web.auth.forms import ChangePasswordForm, ForgotPasswordForm, NewPasswordForm
 from trainer.web.context import current_actor, password_policy
 from trainer.web.current import signed_in_user
-from trainer.web.ratelimits import account_key
+from trainer.web.ratelimits import account_key, password_change_breached, signed_in_key
 
 SENT = ("If an account exists for that address, we have sent it a link to choose a new "
         "password. The link works for an hour.")
@@ -63,6 +64,9 @@ def reset_password_page(token: str):
 
 @bp.route("/me/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=signed_in_key, scope="password-change", on_breach=password_change_breached,
+               deduct_when=lambda response: bool(g.get("wrong_current_password")))
 def change_password():
     if not password_policy().allows(signed_in_user()):
         flash(TURNED_OFF, "info")
@@ -71,6 +75,9 @@ def change_password():
     if form.validate_on_submit():
         user = signed_in_user()
         if not verify_password(user.password_hash, form.current.data or ""):
+            g.wrong_current_password = True  # counts against the limit, like a failed sign-in
+            audit.record(db.session, current_actor(), "auth.failed", user, reason="current_password")
+            db.session.commit()
             form.current.errors = [*form.current.errors, "That is not your current password."]
         else:
             try:

@@ -15,7 +15,7 @@ from flask_login import logout_user
 
 from trainer.extensions import db, limiter
 from trainer.identity.policy import TURNED_OFF
-from trainer.people.accounts import authenticate
+from trainer.people.accounts import authenticate, sign_out
 from trainer.web.access import login_required, public
 from trainer.web.auth import bp
 from trainer.web.auth.forms import LoginForm, LogoutForm
@@ -59,9 +59,7 @@ def login():
 def logout():
     form = LogoutForm()
     if form.validate_on_submit():
-        from trainer import audit
-
-        audit.record(db.session, current_actor(), "auth.signed_out", signed_in_user())
+        sign_out(db.session, current_actor(), signed_in_user())
         db.session.commit()
         logout_user()
         session.clear()
