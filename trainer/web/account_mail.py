@@ -1,22 +1,66 @@
-"""Sending account e-mails from a request: after the response has gone."""
+"""Account e-mails from a request: the work and the sending happen after the response."""
 
 from __future__ import annotations
 
-from flask import after_this_request, current_app, url_for
+import logging
+from collections.abc import Callable
+from email.message import EmailMessage
 
+from flask import Flask, Response, after_this_request, current_app, url_for
+
+from trainer.audit import Actor
+from trainer.extensions import db
+from trainer.identity.policy import PasswordPolicy
 from trainer.notify.account_mail import password_reset_message, send_now
 from trainer.notify.links import absolute
 from trainer.notify.settings import ReminderSettings
-from trainer.people.password_reset import ResetRequest
+from trainer.people.password_reset import ResetRequest, request_reset
+
+log = logging.getLogger(__name__)
 
 
 def send_reset_link_after_response(reset: ResetRequest) -> None:
-    """E-mail the reset link once the response is sent, so timing reveals nothing."""
+    """E-mail a reset link already made (an admin's "send reset link") after the response."""
     settings = ReminderSettings.from_config(current_app.config)
-    link = absolute(settings.base_url, url_for("auth.reset_password", token=reset.token))
-    message = password_reset_message(settings, name=reset.name, email=reset.email, link=link)
+    link_base = _reset_link_base(settings)
+    _after_response(lambda: send_now(settings, _message(settings, link_base, reset)))
+
+
+def reset_by_email_after_response(email: str, actor: Actor, policy: PasswordPolicy) -> None:
+    """The public "forgot password" form: answer first, then look the address up, make the
+    link and mail it. Known and unknown addresses get the same response after the same work
+    (form check, redirect), so its timing says nothing about who has an account."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug LocalProxy
+    settings = ReminderSettings.from_config(app.config)
+    link_base = _reset_link_base(settings)
+
+    def reset_and_mail() -> None:
+        with app.app_context():
+            reset = request_reset(db.session, actor, email, policy)
+            db.session.commit()
+        if reset is not None:
+            send_now(settings, _message(settings, link_base, reset))
+
+    _after_response(reset_and_mail)
+
+
+def _reset_link_base(settings: ReminderSettings) -> str:
+    # Built while the request is here (url_for needs it); the token is appended later.
+    return absolute(settings.base_url, url_for("auth.reset_password", token="-"))[:-1]  # noqa: S106 (a placeholder)
+
+
+def _message(settings: ReminderSettings, link_base: str, reset: ResetRequest) -> EmailMessage:
+    return password_reset_message(settings, name=reset.name, email=reset.email, link=link_base + reset.token)
+
+
+def _after_response(work: Callable[[], object]) -> None:
+    def run() -> None:
+        try:
+            work()
+        except Exception:  # the person already has their answer; the operator gets the log
+            log.exception("account e-mail work after the response failed")
 
     @after_this_request
-    def send_later(response):
-        response.call_on_close(lambda: send_now(settings, message))
+    def later(response: Response) -> Response:
+        response.call_on_close(run)
         return response

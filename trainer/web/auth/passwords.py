@@ -9,10 +9,10 @@ from trainer import audit
 from trainer.extensions import db, limiter
 from trainer.identity.policy import TURNED_OFF
 from trainer.people.accounts import AccountError, set_password
-from trainer.people.password_reset import ResetLinkError, request_reset, reset_password, user_for_token
+from trainer.people.password_reset import ResetLinkError, reset_password, user_for_token
 from trainer.security import verify_password
 from trainer.web.access import login_required, public
-from trainer.web.account_mail import send_reset_link_after_response
+from trainer.web.account_mail import reset_by_email_after_response
 from trainer.web.auth import bp
 from trainer.web.auth.forms import ChangePasswordForm, ForgotPasswordForm, NewPasswordForm
 from trainer.web.context import current_actor, password_policy
@@ -31,10 +31,7 @@ SENT = ("If an account exists for that address, we have sent it a link to choose
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        reset = request_reset(db.session, current_actor(), form.email.data or "", password_policy())
-        db.session.commit()
-        if reset is not None:
-            send_reset_link_after_response(reset)
+        reset_by_email_after_response(form.email.data or "", current_actor(), password_policy())
         flash(SENT, "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form, policy=password_policy())
