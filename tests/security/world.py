@@ -1,9 +1,10 @@
 """A small organisation with one of everything, for walking every route as every role.
 
 Employee A owns things (an attempt, a certificate, a notice, a calendar link, an update to
-acknowledge); employee B owns nothing of A's; HR is limited to A's department; the admin
-sees everything. `URLS` names, for every endpoint, a URL that exercises it: a route added
-without an entry here fails the route tests until someone decides what it should show.
+acknowledge) and has a manager; employee B owns nothing of A's; `hr` is limited to A's
+department, `hr_all` sees every department; the admin sees everything. `URLS` names, for
+every endpoint, a URL that exercises it: a route added without an entry here fails the
+route tests until someone decides what it should show.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class World:
     b: User
     hr: User
     admin: User
+    manager: User
+    hr_all: User
     course_slug: str
     lesson_slug: str
     policy_slug: str
@@ -45,11 +48,14 @@ class World:
 
 def build_world(session) -> World:
     today = clock.today()
-    a = make_user(session, email="a@example.com", name="Employee A", department="Sales")
+    manager = make_user(session, email="manager@example.com", name="Manager of A", department="Sales")
+    a = make_user(session, email="a@example.com", name="Employee A", department="Sales", manager=manager)
     b = make_user(session, email="b@example.com", name="Employee B", department="Support")
     hr = make_user(session, email="hr@example.com", name="HR Sales", department="People", roles=("hr",))
     admin = make_user(session, email="admin@example.com", name="The Admin", department="IT",
                       roles=("admin",))
+    hr_all = make_user(session, email="hr-all@example.com", name="HR Everywhere", department="People",
+                       roles=("hr",))
     session.execute(insert(hr_scope).values(user_id=hr.id, department_id=a.department_id))
     course = make_course(session, modules=2, kinds=("lesson", "policy"))
     requirement = require(session, course)
@@ -73,7 +79,7 @@ def build_world(session) -> World:
     session.flush()
     certificate = session.query(Certificate).filter_by(user_id=a.id).one()
     session.commit()
-    return World(a, b, hr, admin, course.slug, lesson.slug, course.active_modules[1].slug,
+    return World(a, b, hr, admin, manager, hr_all, course.slug, lesson.slug, course.active_modules[1].slug,
                  requirement.id, attempt.id, certificate.id, certificate.code, notice.id, failed.id,
                  update.id)
 
