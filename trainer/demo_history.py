@@ -28,6 +28,7 @@ from trainer.compliance.requirements import ensure_course_default
 from trainer.compliance.status import Thresholds
 from trainer.compliance.sync import sync_assignments
 from trainer.models import Assignment, Course, Module, ModuleVersion, QuizAttempt, RegulationUpdate, User
+from trainer.percent import percent
 from trainer.reports.trend import take_snapshots
 
 HISTORY_DAYS = 730
@@ -165,7 +166,7 @@ def _attempt(session: Session, user_id: int, version: ModuleVersion, rng: random
     right = len(questions) if passed else max(0, len(questions) // 2 - rng.randint(0, 1))
     if passed and len(questions) >= 5:
         right -= rng.randint(0, 1)
-    score = round(100 * right / len(questions))
+    score = percent(right, len(questions))
     now = clock.now()
     attempt = QuizAttempt(
         user_id=user_id, module_version_id=version.id, token=secrets.token_hex(16),

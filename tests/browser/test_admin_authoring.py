@@ -98,7 +98,7 @@ def test_admin_writes_publishes_and_compares_a_module(session, live_server, page
 
     # Publish version 1; the course is assigned; Eve completes it.
     page.get_by_role("button", name="Publish").click()
-    expect(page.get_by_text("Published version 1 (minor).")).to_be_visible()
+    expect(page.get_by_text("Published version 1 (first version).")).to_be_visible()
     session.expire_all()
     module = session.scalar(select(Module).where(Module.slug == "reporting"))
     complete_module(session, employee, module, dt.date.today())
@@ -141,7 +141,7 @@ def test_admin_writes_publishes_and_compares_a_module(session, live_server, page
     card = page.locator("li.assignment", has_text="Breach basics")
     expect(card.locator(".change-note")).to_have_text(
         "What changed: Report within one hour, not just 'at once'.")
-    expect(card).to_contain_text("0 of 1 modules done")
+    expect(card).to_contain_text("1 module to do")
     card.get_by_role("link", name=re.compile("Continue|Start")).click()
     expect(page.get_by_role("heading", name="Reporting")).to_be_visible()
     expect(page.locator(".module-body")).to_contain_text("within one hour, even at night")

@@ -68,7 +68,7 @@ def test_first_import_creates_the_course_its_modules_and_version_1(session, cour
     assert [(m.slug, m.position) for m in course.modules] == [("personal-data", 1), ("handling-policy", 2)]
     version = module(session, "personal-data").current_version
     assert (version.number, version.title, version.kind, version.minutes) == (1, "Personal data", "lesson", 7)
-    assert (version.questions_per_attempt, version.change, version.published_at) == (4, "minor", NOW)
+    assert (version.questions_per_attempt, version.change, version.published_at) == (4, "first", NOW)
     assert version.published_by_id is None
     assert version.source == (course_dir / "01-personal-data.md").read_text()
     assert version.body_html == '<h2 id="section-section">Section</h2>\n<p>Some text.</p>'

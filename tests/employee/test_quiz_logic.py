@@ -49,12 +49,24 @@ def form_for(question_ids, seed, pick):
     }
 
 
-def test_grading_is_percent_right_rounded_down():
+def test_grading_counts_right_answers_and_shows_them_rounded():
     ids = ["q1", "q2", "q3"]
     answers = quiz.parse_answers(POOL, ids, 5, form_for(ids, 5, lambda t: t.startswith("Right")))
-    assert quiz.score(POOL, ids, answers) == 100
+    assert quiz.score(POOL, ids, answers) == quiz.Score(3, 3)
+    assert quiz.score(POOL, ids, answers).percent == 100
     answers["q3"] = ["q3c2"]
-    assert quiz.score(POOL, ids, answers) == 66  # 2 of 3: 66.7 does not round up
+    assert quiz.score(POOL, ids, answers).percent == 67  # 2 of 3 is 66.7: rounded, not truncated
+
+
+@pytest.mark.parametrize(("right", "asked", "pass_mark", "passes"), [
+    (4, 5, 80, True),    # exactly the pass mark
+    (3, 5, 80, False),   # just below
+    (7, 9, 78, False),   # 77.8% is shown as 78 but does not reach a pass mark of 78
+    (7, 9, 77, True),
+    (0, 0, 0, False),    # nothing asked is never a pass
+])
+def test_passing_is_decided_on_the_exact_share_not_the_rounded_one(right, asked, pass_mark, passes):
+    assert quiz.Score(right, asked).reaches(pass_mark) is passes
 
 
 def test_a_multiple_choice_question_needs_exactly_its_right_choices():

@@ -47,7 +47,7 @@ def test_history_lists_versions_with_publisher_change_and_completions(client, hi
     (v2, v1) = rows(page)
     assert v2[0].startswith("2") and v2[1] == "major" and v2[2] == "One hour, not &#34;at once&#34;."
     assert v2[3] == admin.name and v2[5] == "1 person"
-    assert v1[:2] == ["1", "minor"] and v1[3] == "course import" and v1[5] == "2 people"
+    assert v1[:2] == ["1", "first version"] and v1[3] == "course import" and v1[5] == "2 people"
 
 
 def test_the_diff_shows_both_versions_side_by_side_escaped(client, history):

@@ -32,12 +32,15 @@ _CURRENT = (
 )
 
 
+def view_of(assignment: Assignment, today: dt.date, thresholds: Thresholds) -> AssignmentView:
+    """One assignment with its status today and the days left until it is due."""
+    return AssignmentView(assignment, status(assignment, today, thresholds), (assignment.due_on - today).days)
+
+
 def current_assignments(
     session: Session, user_id: int, today: dt.date, thresholds: Thresholds
 ) -> list[AssignmentView]:
     """The user's current assignments with their status, sorted by urgency then due date."""
     rows = session.scalars(_CURRENT, {"user_id": user_id}).unique().all()
-    views = [
-        AssignmentView(a, status(a, today, thresholds), (a.due_on - today).days) for a in rows
-    ]
+    views = [view_of(a, today, thresholds) for a in rows]
     return sorted(views, key=lambda v: (URGENCY.index(v.status), v.assignment.due_on))

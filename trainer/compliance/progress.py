@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, lazyload, selectinload
 
 from trainer.models import Assignment, Module, ModuleCompletion, ModuleVersion, RegulationUpdate
+from trainer.percent import percent
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,8 +44,20 @@ class Progress:
         return next((m for m in self.modules if m.id not in self.done), None)
 
     @property
+    def summary(self) -> str:
+        """Progress in words: "3 modules to do", "2 of 5 modules done", "All 5 modules done"."""
+        done, total = self.done_count, self.total
+        if total == 0:
+            return "No modules yet"
+        if done == 0:
+            return f"{total} module{'s' if total != 1 else ''} to do"
+        if done < total:
+            return f"{done} of {total} modules done"
+        return "Module done" if total == 1 else f"All {total} modules done"
+
+    @property
     def percent(self) -> int:
-        return round(100 * self.done_count / self.total) if self.total else 0
+        return percent(self.done_count, self.total) if self.total else 0
 
 
 def update_cutoff(update: RegulationUpdate) -> dt.date:

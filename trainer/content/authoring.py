@@ -19,13 +19,15 @@ from sqlalchemy.orm import Session
 
 from trainer import audit, clock
 from trainer.audit import Actor
-from trainer.content.errors import ContentError, ValidationFailed
+from trainer.content.errors import ContentError, Problems, ValidationFailed
+from trainer.content.frontmatter import parse_document
 from trainer.content.parser import ParsedModule, normalise_source, parse_module
 from trainer.content.quality import QualityWarning, module_warnings
 from trainer.content.versions import add_version
 from trainer.models import Module, ModuleDraft, ModuleVersion
 
 CHANGES = ("minor", "major")
+FIRST = "first"  # what a module's first version records instead of minor or major
 NOTE_MAX = 2000
 _CHANGE_KEY = re.compile(r"^change\s*:")
 
@@ -100,6 +102,17 @@ def starter_source(title: str) -> str:
             "## What this is about\n\nWrite the lesson here, in Markdown.\n\n## Quiz\n\n"
             "### A question about the lesson?\n- [x] The right answer\n- [ ] A wrong answer\n"
             "> Why the right answer is right.\n")
+
+
+def working_title(module: Module, draft: ModuleDraft | None) -> str:
+    """What the admin pages call a module: its live title, else its draft's, else its slug."""
+    if module.current_version is not None:
+        return module.current_version.title
+    if draft is not None:
+        title = parse_document(draft.source, Problems("draft")).values.get("title")
+        if isinstance(title, str) and title.strip():
+            return title.strip()
+    return module.slug
 
 
 def draft_of(session: Session, module: Module) -> ModuleDraft | None:
@@ -191,8 +204,10 @@ def publish(session: Session, actor: Actor, module: Module, request: Publication
     """
     check_not_stale(session, module, request.base_version_id, request.draft_stamp)
     note = request.change_note.strip()
-    parsed = _publishable(module, request.source, request.change, note)
-    version = add_version(session, actor, module, parsed, change=request.change, change_note=note)
+    # A first publication is neither minor nor major: there is nothing earlier to compare with.
+    change = request.change if module.current_version is not None else FIRST
+    parsed = _publishable(module, request.source, change, note)
+    version = add_version(session, actor, module, parsed, change=change, change_note=note)
     draft = draft_of(session, module)
     if draft is not None:
         session.delete(draft)
@@ -201,7 +216,7 @@ def publish(session: Session, actor: Actor, module: Module, request: Publication
 
 
 def _publishable(module: Module, source: str, change: str, note: str) -> ParsedModule:
-    if change not in CHANGES:
+    if change not in CHANGES and change != FIRST:
         raise AuthoringError("Choose a minor or a major change.")
     if change == "major" and not note:
         raise AuthoringError("A major change needs a note saying what changed and why; employees "
@@ -212,7 +227,7 @@ def _publishable(module: Module, source: str, change: str, note: str) -> ParsedM
     if checked.parsed is None:
         raise ValidationFailed(checked.errors)
     parsed = checked.parsed
-    if parsed.meta.change == "major" and change != "major":
+    if parsed.meta.change == "major" and change == "minor":
         # The file would import as major; publishing it as minor would make the next edit major.
         raise ValidationFailed([ContentError("module", _change_line(parsed.source),
                                              "the front matter says 'change: major': publish as a "

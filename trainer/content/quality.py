@@ -31,6 +31,7 @@ from trainer.content.errors import ContentError
 from trainer.content.parser import ParsedModule
 from trainer.content.quiz import Choice, Question
 from trainer.content.tree import CourseFile
+from trainer.percent import percent
 
 LONGEST_SHARE_MAX = (2, 5)  # 40 %, as a fraction so the boundary is exact
 LENGTH_RATIO_MAX = (3, 2)  # 1.5 times
@@ -82,7 +83,7 @@ class LongestAnswerShare:
 
     @property
     def percent(self) -> int:
-        return round(100 * len(self.cued_lines) / self.single_choice) if self.single_choice else 0
+        return percent(len(self.cued_lines), self.single_choice) if self.single_choice else 0
 
 
 def course_warnings(courses: Iterable[CourseFile]) -> list[QualityWarning]:

@@ -25,12 +25,16 @@ def add_version(session: Session, actor: Actor, module: Module, parsed: ParsedMo
                 change: str, change_note: str) -> ModuleVersion:
     """Publish `parsed` as the module's next version and make it the current one.
 
-    A major change raises the module's major floor: completions of earlier versions stop
-    counting and employees must take it again. Flushes and records `module.published`.
+    A module's first version records the change "first". A major change raises the module's
+    major floor: completions of earlier versions stop counting and employees must take it again.
+    Flushes and records `module.published`.
     """
     meta = parsed.meta
+    number = next_version_number(module)
+    if number == 1:
+        change = "first"  # nothing earlier to be minor or major against
     version = ModuleVersion(
-        module_id=module.id, number=next_version_number(module), title=meta.title, kind=meta.kind,
+        module_id=module.id, number=number, title=meta.title, kind=meta.kind,
         minutes=meta.minutes, min_read_seconds=meta.min_read_seconds,
         questions_per_attempt=meta.questions_per_attempt, source=parsed.source,
         body_html=parsed.body_html(), quiz=parsed.quiz_snapshot(), content_hash=parsed.content_hash,

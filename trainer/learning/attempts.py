@@ -138,7 +138,7 @@ def _claim(
     result = session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(answers=answers, score=score, passed=score >= version.module.course.pass_mark,
+        .values(answers=answers, score=score.percent, passed=score.reaches(version.module.course.pass_mark),
                 submitted_at=now)
         .execution_options(synchronize_session=False)
     )

@@ -15,6 +15,8 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from trainer.percent import percent
+
 
 class AnswerError(ValueError):
     """A submission that does not fit the attempt (tampered or stale); nothing is recorded."""
@@ -136,15 +138,30 @@ def is_right(question: Mapping[str, Any], chosen: Sequence[str]) -> bool:
     return set(chosen) == correct
 
 
+@dataclasses.dataclass(frozen=True)
+class Score:
+    """How many of the attempt's questions were answered right."""
+
+    right: int
+    asked: int
+
+    @property
+    def percent(self) -> int:
+        """What the person is shown and what is stored (trainer.percent: 8 of 12 is 67)."""
+        return percent(self.right, self.asked) if self.asked else 0
+
+    def reaches(self, pass_mark: int) -> bool:
+        """Passed: the exact share, not the rounded one (7 of 9 is 77.8%, short of a pass mark of 78)."""
+        return self.asked > 0 and 100 * self.right >= pass_mark * self.asked
+
+
 def score(
     quiz: Sequence[Mapping[str, Any]], question_ids: Sequence[str], answers: Mapping[str, Any]
-) -> int:
-    """Percent of questions right, rounded down (79.5% does not reach a pass mark of 80)."""
-    if not question_ids:
-        return 0
+) -> Score:
+    """The attempt's score: questions right out of questions asked."""
     by_id = questions_by_id(quiz)
     right = sum(is_right(by_id[q], answers.get(q, [])) for q in question_ids)
-    return 100 * right // len(question_ids)
+    return Score(right, len(question_ids))
 
 
 def graded_questions(

@@ -99,12 +99,17 @@ class ModuleVersion(Base):
     # -- never sent to a browser before the attempt is submitted.
     quiz: Mapped[list[Any]] = mapped_column(default=list, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
-    change: Mapped[str] = mapped_column(String(10), default="minor")  # minor | major
+    change: Mapped[str] = mapped_column(String(10), default="minor")  # first | minor | major
     change_note: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[dt.datetime]
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     module: Mapped[Module] = relationship(foreign_keys=[module_id])
+
+    @property
+    def change_label(self) -> str:
+        """The change in words; version 1 is the first version (older rows recorded it as minor)."""
+        return "first version" if self.number == 1 else self.change
 
     def __repr__(self) -> str:
         return f"<ModuleVersion {self.module_id} v{self.number}>"

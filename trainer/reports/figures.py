@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from trainer.compliance.status import COMPLIANT, URGENCY
+from trainer.percent import percent
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,8 +28,8 @@ class Figures:
 
     @property
     def percent(self) -> int | None:
-        """Whole-number percentage compliant, rounded down (so 99.6% never reads 100%)."""
-        return self.compliant * 100 // self.assigned if self.assigned else None
+        """Whole-number percentage compliant (trainer.percent: 99.6% never reads 100%)."""
+        return percent(self.compliant, self.assigned) if self.assigned else None
 
     @property
     def most_urgent(self) -> str | None:

@@ -29,6 +29,7 @@ from trainer.audit import Actor
 from trainer.compliance.status import COMPLIANT, Thresholds, status_sql
 from trainer.models import Assignment, ComplianceSnapshot, User
 from trainer.people.scope import restrict_to_scope
+from trainer.percent import percent
 from trainer.reports.figures import Figures
 from trainer.reports.filters import NO_DEPARTMENT, ReportFilter, people_condition
 
@@ -44,7 +45,7 @@ class TrendPoint:
 
     @property
     def percent(self) -> int | None:
-        return self.compliant * 100 // self.assigned if self.assigned else None
+        return percent(self.compliant, self.assigned) if self.assigned else None
 
 
 def month_ends(today: dt.date, months: int = MONTHS) -> list[dt.date]:

@@ -18,7 +18,7 @@ class CourseSettingsForm(FlaskForm):
     summary = TextAreaField("Summary", validators=[DataRequired(), Length(max=2000)],
                             description="One or two sentences shown in course lists.")
     pass_mark = IntegerField("Pass mark (%)", default=80, validators=[InputRequired(), NumberRange(0, 100)],
-                             description="Share of quiz answers needed to pass a lesson.")
+                             description="Share of a module's quiz answered right to pass it.")
     refresher_months = IntegerField("Refresher every (months)", default=12,
                                     validators=[Optional(), NumberRange(min=1)],
                                     description="Leave empty if a completion never expires.")

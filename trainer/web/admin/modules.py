@@ -16,6 +16,7 @@ from trainer.content.authoring import (
     preview_of,
     save_draft,
     stamp,
+    working_title,
 )
 from trainer.content.diff import side_by_side
 from trainer.content.errors import ValidationFailed
@@ -62,7 +63,7 @@ def _publish(module: Module, form: EditorForm):
     assert version is not None and follow_up is not None
     db.session.commit()
     reopened = f" {follow_up.reopened} people must take it again." if version.change == "major" else ""
-    flash(f"Published version {version.number} ({version.change}).{reopened}", "success")
+    flash(f"Published version {version.number} ({version.change_label}).{reopened}", "success")
     return redirect(url_for("admin.module_versions", slug=module.course.slug, module_slug=module.slug))
 
 
@@ -102,7 +103,7 @@ def _editor(module: Module, form: EditorForm, *, checked: Checked | None = None,
     return render_template(
         "admin/module_editor.html", course=module.course, module=module, form=form, draft=draft,
         current=current, checked=checked, preview=preview, conflict=conflict, conflict_diff=conflict_diff,
-        people=people,
+        people=people, title=working_title(module, draft),
         problem=problem, problem_kind=problem_kind, lines=(form.source.data or "").split("\n"),
         discard_form=DiscardForm(draft_stamp=stamp(draft)),
     ), status

@@ -56,7 +56,8 @@ def tokens():
     # The new token is in this response only: never flashed (the session cookie is not secret).
     return render_template("admin/tokens.html", form=form, created=created, tokens=list_tokens(db.session),
                            owners=_owners(), revoke_form=RevokeForm(),
-                           scim_url=absolute(current_app.config["BASE_URL"], "/scim/v2"))
+                           scim_url=absolute(current_app.config["BASE_URL"], "/scim/v2"),
+                           api_url=absolute(current_app.config["BASE_URL"], "/api/v1"))
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])

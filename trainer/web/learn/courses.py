@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from trainer import clock
+from trainer.compliance.overview import view_of
+from trainer.compliance.status import Thresholds
 from trainer.extensions import db
+from trainer.learning.dashboard import status_text
 from trainer.learning.outline import CourseOutline, course_outline, find_course, open_course
 from trainer.learning.reading import AcknowledgementError, acknowledge_module, find_module, open_module
 from trainer.models import Course, Module, ModuleVersion
@@ -50,7 +53,13 @@ def outline_or_404(slug: str, *, with_certificate: bool = False) -> CourseOutlin
 @bp.route("/courses/<slug>")
 @login_required
 def course(slug: str):
-    return render_template("learn/course.html", outline=outline_or_404(slug, with_certificate=True))
+    outline = outline_or_404(slug, with_certificate=True)
+    standing = None  # the assignment's status and its words, as the dashboard's badge shows them
+    if outline.assignment is not None:
+        today = clock.today()
+        view = view_of(outline.assignment, today, Thresholds.from_config(current_app.config))
+        standing = (view.status, status_text(view, today))
+    return render_template("learn/course.html", outline=outline, standing=standing)
 
 
 @bp.route("/courses/<course_slug>/<module_slug>")
