@@ -223,6 +223,7 @@ def staff_csv(
 
 def measure_import(app: Any, raw: bytes, *, deactivate_missing: bool = False) -> dict[str, Any]:
     """Parse, plan, apply and sync one staff file in one transaction, rolled back afterwards."""
+    from trainer.people.privileged import Authority
     from trainer.people.staff_apply import apply_import
     from trainer.people.staff_file import read_staff_bytes
     from trainer.people.staff_import import ImportOptions, plan_import
@@ -231,7 +232,8 @@ def measure_import(app: Any, raw: bytes, *, deactivate_missing: bool = False) ->
         marks = [time.perf_counter()]
         staff = read_staff_bytes(raw)
         marks.append(time.perf_counter())
-        plan = plan_import(db.session, staff, ImportOptions(deactivate_missing=deactivate_missing))
+        plan = plan_import(db.session, staff, ImportOptions(deactivate_missing=deactivate_missing),
+                           authority=Authority.operator())
         marks.append(time.perf_counter())
         result = apply_import(db.session, Actor.cli(), plan, TODAY)
         marks.append(time.perf_counter())
@@ -260,6 +262,29 @@ def bench_database(kind: str, shape: Shape, runs: int) -> dict[str, Any]:
         with app.app_context():
             db.engine.dispose()
     return results
+
+
+def unknown_manager_chain_csv(employees: int) -> bytes:
+    """A staff list whose one manager chain runs through everyone and ends in a manager
+    nobody knows: every row is refused, each because of the row above it."""
+    lines = ["email,name,manager_email", "chain1@bench.example,Chain 1,nobody@bench.example"]
+    lines += [f"chain{i}@bench.example,Chain {i},chain{i - 1}@bench.example" for i in range(2, employees + 1)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def measure_unknown_manager_chain(employees: int) -> float:
+    """Seconds to read and plan `unknown_manager_chain_csv` (in the current app context):
+    planning is one linear pass whatever the manager graph."""
+    from trainer.people.privileged import Authority
+    from trainer.people.staff_file import read_staff_bytes
+    from trainer.people.staff_import import ImportOptions, plan_import
+
+    started = time.perf_counter()
+    staff = read_staff_bytes(unknown_manager_chain_csv(employees))
+    plan = plan_import(db.session, staff, ImportOptions(skip_bad_rows=True), authority=Authority.operator())
+    assert len(plan.problems) == employees, len(plan.problems)
+    db.session.rollback()
+    return round(time.perf_counter() - started, 2)
 
 
 def measure_import_into_empty(app: Any, shape: Shape) -> dict[str, Any]:

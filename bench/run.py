@@ -74,6 +74,7 @@ def measure_import_and_sync(url: str, shape: Shape) -> dict[str, Any]:
     from flask_migrate import upgrade
 
     from trainer.audit import Actor
+    from trainer.people.privileged import Authority
     from trainer.people.staff_apply import apply_import
     from trainer.people.staff_file import read_staff_bytes
     from trainer.people.staff_import import ImportOptions, plan_import
@@ -85,16 +86,17 @@ def measure_import_and_sync(url: str, shape: Shape) -> dict[str, Any]:
             insert_catalogue(connection, shape)
         started = time.perf_counter()
         staff = read_staff_bytes(hr.staff_csv(shape.employees, prefix="new"))
-        plan = plan_import(db.session, staff, ImportOptions())
+        plan = plan_import(db.session, staff, ImportOptions(), authority=Authority.operator())
         apply_import(db.session, Actor.cli(), plan, hr.TODAY)
         db.session.commit()
         imported = time.perf_counter() - started
+        chain = hr.measure_unknown_manager_chain(shape.employees)
         db.session.execute(delete(Assignment))
         db.session.commit()
         first, created = _timed_sync()
         again, changed = _timed_sync()
         db.engine.dispose()
-    return {"import_s": round(imported, 2),
+    return {"import_s": round(imported, 2), "import_unknown_chain_s": chain,
             "sync_first": {"seconds": round(first, 2), "created": created},
             "sync_noop": {"seconds": round(again, 2), "changes": changed}}
 

@@ -70,13 +70,24 @@ def test_users_import_dry_run_then_for_real(runner, session, tmp_path):
     staff = tmp_path / "staff.csv"
     staff.write_text(HEADER + "ann@example.com,Ann,Sales,Agent,,2026-01-02,\n"
                               "lead@example.com,Lead,Sales,,,,\n")
-    dry = runner.invoke(args=["users", "import", str(staff), "--dry-run", "--deactivate-missing"])
+    dry = runner.invoke(args=["users", "import", str(staff), "--dry-run", "--deactivate-missing",
+                              "--allow-mass-deactivation", "1"])
     assert dry.exit_code == 0, dry.output
     assert "2 created, 0 updated, 1 deactivated" in dry.output
     assert "Dry run: nothing was changed." in dry.output
     assert "- gone@example.com (deactivate)" in dry.output
     assert session.scalar(select(func.count()).select_from(User)) == 1
-    real = runner.invoke(args=["users", "import", str(staff), "--deactivate-missing"])
+    # One leaver of one active person is more than 10 %: the number must be confirmed.
+    held = runner.invoke(args=["users", "import", str(staff), "--deactivate-missing"])
+    assert held.exit_code == 1
+    assert "would deactivate 1 of 1 active people, more than 10 %" in held.output
+    assert "If it is, confirm with --allow-mass-deactivation 1." in held.output
+    wrong = runner.invoke(args=["users", "import", str(staff), "--deactivate-missing",
+                                "--allow-mass-deactivation", "2"])
+    assert wrong.exit_code == 1 and "not the 2 you expected" in wrong.output
+    assert session.scalar(select(func.count()).select_from(User)) == 1
+    real = runner.invoke(args=["users", "import", str(staff), "--deactivate-missing",
+                               "--allow-mass-deactivation", "1"])
     assert real.exit_code == 0, real.output
     assert "Imported: 2 created, 0 updated, 1 deactivated" in real.output
     session.expire_all()

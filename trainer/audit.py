@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from trainer import clock
@@ -83,6 +83,32 @@ def record(
     session.add(event)
     session.flush()
     return event
+
+
+def record_many(session: Session, actor: Actor, events: list[tuple[str, Any, dict[str, Any]]]) -> int:
+    """Append one event per (action, target, details) in bulk, chained as `record` would:
+    a 50,000-row import writes 50,000 events with a few statements, not 50,000 flushes.
+    `target` is a (type name, id) pair or a model instance."""
+    if not events:
+        return 0
+    _lock_chain(session)
+    previous = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or GENESIS
+    at = clock.now().replace(microsecond=0)
+    rows = []
+    for action, target, details in events:
+        kind, id_ = target if isinstance(target, tuple) else (target.__class__.__name__, target.id)
+        event = AuditEvent(at=at, actor_id=actor.user_id, actor_label=actor.label, ip=actor.ip,
+                           action=action, target_type=kind, target_id=str(id_),
+                           details=_jsonable(details), prev_hash=previous)
+        event.hash = previous = event_hash(event)
+        rows.append({column: getattr(event, column) for column in _COLUMNS})
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(AuditEvent), rows[start:start + 5000])
+    return len(rows)
+
+
+_COLUMNS = ("at", "actor_id", "actor_label", "ip", "action", "target_type", "target_id", "details",
+            "prev_hash", "hash")
 
 
 def email_digest(email: str) -> str:

@@ -43,6 +43,11 @@ DEFAULTS: dict[str, Any] = {
     "MAX_UPLOAD_MB": 10,
     # Largest staff CSV accepted by the HR import page (the CLI has no limit).
     "IMPORT_MAX_MB": 8,
+    # A full staff sync (deactivate people missing from the list) deactivating more than this
+    # share of the active people needs the expected number confirmed.
+    "IMPORT_MAX_DEACTIVATION_PERCENT": 10,
+    # Most employees one POST /api/v1/employees/sync may carry (413 above it).
+    "API_SYNC_MAX_ROWS": 50000,
     # Compliance thresholds (days).
     "DUE_SOON_DAYS": 14,
     "EXPIRING_DAYS": 30,

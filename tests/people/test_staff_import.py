@@ -13,17 +13,20 @@ from tests.factories import make_course, make_user
 from trainer import clock
 from trainer.audit import Actor
 from trainer.models import AuditEvent, Certificate, ModuleCompletion, User
+from trainer.people.privileged import Authority
 from trainer.people.staff_apply import ImportRefused, apply_import
 from trainer.people.staff_file import read_staff_bytes, read_staff_records
 from trainer.people.staff_import import ImportOptions, plan_import
 
 D = dt.date
+OPERATOR = Authority.operator()
 HEADER = "email,name,department,job_role,manager_email,hired_on,active\n"
 
 
-def plan(session, text, *, header=HEADER, scope=None, acting_user_id=None, **options):
+def plan(session, text, *, header=HEADER, scope=None, acting_user_id=None, authority=OPERATOR, **options):
     staff = read_staff_bytes((header + text).encode())
-    return plan_import(session, staff, ImportOptions(**options), scope=scope, acting_user_id=acting_user_id)
+    return plan_import(session, staff, ImportOptions(**options), authority=authority, scope=scope,
+                       acting_user_id=acting_user_id)
 
 
 def problems(result):
@@ -84,11 +87,13 @@ def test_a_bad_header_is_line_one_and_stops_everything(session, header, message)
 
 
 def test_files_that_are_not_text_or_are_empty(session):
-    not_utf8 = plan_import(session, read_staff_bytes(b"email,name\nann@example.com,Ren\xe9e\n"))
+    not_utf8 = plan_import(session, read_staff_bytes(b"email,name\nann@example.com,Ren\xe9e\n"),
+                           authority=OPERATOR)
     assert problems(not_utf8) == [(2, "is not UTF-8 text: save the file as CSV UTF-8.")]
-    empty = plan_import(session, read_staff_bytes(b""))
+    empty = plan_import(session, read_staff_bytes(b""), authority=OPERATOR)
     assert problems(empty) == [(1, "The file is empty: it needs a header row.")]
-    bom = plan_import(session, read_staff_bytes("\ufeffEmail,Name\r\nann@example.com,Ann\r\n".encode()))
+    bom = plan_import(session, read_staff_bytes("\ufeffEmail,Name\r\nann@example.com,Ann\r\n".encode()),
+                      authority=OPERATOR)
     assert bom.problems == [] and [r.email for r in bom.created] == ["ann@example.com"]
 
 
@@ -109,7 +114,7 @@ def test_the_diff_shows_created_updated_with_fields_deactivated_and_unchanged(se
     assert [a.email for a in result.deactivated] == ["gone@example.com"]
     assert result.unchanged == 1
     assert result.summary() == {"rows": 3, "created": 1, "updated": 1, "deactivated": 1, "unchanged": 1,
-                                "bad_rows": 0}
+                                "bad_rows": 0, "refused": 0}
 
 
 def test_applying_writes_everything_in_bulk_and_syncs_assignments(session):
@@ -146,7 +151,7 @@ def test_skipping_bad_rows_applies_the_rest_and_never_deactivates_people_it_name
     make_user(session, email="bob@example.com", name="Bob")
     make_user(session, email="left@example.com", name="Left")
     result = plan(session, "ann@example.com,Ann,,,,,\nbob@example.com,Bob,,,,yesterday,\n",
-                  skip_bad_rows=True, deactivate_missing=True)
+                  skip_bad_rows=True, deactivate_missing=True, allow_mass_deactivation=1)
     assert result.can_apply and result.bad_lines == [3]
     assert [a.email for a in result.deactivated] == ["left@example.com"]  # not Bob: his row is bad
     apply_import(session, Actor.cli(), result, D(2026, 6, 15))
@@ -164,7 +169,7 @@ def test_deactivating_ends_sessions_closes_assignments_and_keeps_evidence(sessio
     complete_course(session, leaves, course, D(2026, 1, 20))
     version = leaves.session_version
     result = plan(session, "stays@example.com,Stays,Customer Service,Agent,,,\n", deactivate_missing=True,
-                  acting_user_id=None)
+                  acting_user_id=None, allow_mass_deactivation=1)
     with clock.frozen(D(2026, 6, 15)):
         done = apply_import(session, Actor.cli(), result, D(2026, 6, 15))
     session.commit()

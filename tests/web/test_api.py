@@ -12,7 +12,7 @@ from tests.factories import make_course, make_user
 from tests.reports.dataset import TODAY, build_org
 from trainer import clock
 from trainer.audit import Actor
-from trainer.models import ApiToken, User, hr_scope
+from trainer.models import ApiToken, AuditEvent, User, hr_scope
 from trainer.people.api_tokens import create_token, revoke_token
 
 D = dt.date
@@ -205,3 +205,72 @@ def test_openapi_describes_every_api_route(app):
               for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == documented
+
+
+def test_an_hr_owned_sync_token_cannot_deactivate_or_reactivate_an_admin(session, client):
+    hr = make_user(session, email="hr@example.com", name="Hr", roles=("hr",), department=None, job_role=None)
+    make_user(session, email="admin@example.com", name="Admin", roles=("admin",), department=None,
+              job_role=None)
+    make_user(session, email="old-admin@example.com", name="Old", roles=("admin",), department=None,
+              job_role=None, active=False)
+    headers = bearer(session, "sync", owner=hr)
+    employees = [{"email": "admin@example.com", "name": "Admin", "active": False},
+                 {"email": "old-admin@example.com", "name": "Old", "active": True},
+                 {"email": "new@example.com", "name": "New"}]
+    response = client.post("/api/v1/employees/sync", headers=headers, json={"employees": employees})
+    assert response.status_code == 200 and response.json["applied"] is True
+    assert [(r["row"], r["email"]) for r in response.json["refused"]] == [
+        (1, "admin@example.com"), (2, "old-admin@example.com")]
+    reason = response.json["refused"][0]["reason"]
+    assert "only an administrator may change such an account by API sync" in reason
+    assert response.json["created"] == ["new@example.com"] and response.json["updated"] == []
+    session.expire_all()
+    states = dict(session.execute(select(User.email, User.active)).all())
+    assert (states["admin@example.com"], states["old-admin@example.com"]) == (True, False)
+    events = session.scalars(select(AuditEvent.action).where(AuditEvent.target_type == "User")).all()
+    assert events == ["user.created"]
+
+
+def test_an_admin_owned_sync_token_may_change_hr_accounts(session, client):
+    admin = make_user(session, email="admin@example.com", roles=("admin",))
+    make_user(session, email="hr@example.com", name="Hr", roles=("hr",), department=None, job_role=None)
+    headers = bearer(session, "sync", owner=admin)
+    response = client.post("/api/v1/employees/sync", headers=headers,
+                           json={"employees": [{"email": "hr@example.com", "name": "Hr Renamed"}]})
+    assert response.json["refused"] == [] and response.json["summary"]["updated"] == 1
+
+
+def test_sync_refuses_too_many_rows_with_413(session, client, app):
+    headers = bearer(session, "sync")
+    app.config["API_SYNC_MAX_ROWS"] = 2
+    rows = [{"email": f"p{i}@example.com", "name": f"P {i}"} for i in range(3)]
+    too_many = client.post("/api/v1/employees/sync", headers=headers, json={"employees": rows})
+    assert too_many.status_code == 413
+    assert too_many.json["message"].startswith("At most 2 employees per request; this one has 3.")
+    assert client.post("/api/v1/employees/sync", headers=headers,
+                       json={"employees": rows[:2], "dry_run": True}).status_code == 200
+
+
+def test_sync_guards_mass_deactivation_and_never_empties_the_company(session, client):
+    for i in range(4):
+        make_user(session, email=f"p{i}@example.com", name=f"P {i}", password=None)
+    headers = bearer(session, "sync")
+    empty = client.post("/api/v1/employees/sync", headers=headers,
+                        json={"employees": [], "deactivate_missing": True})
+    assert empty.status_code == 200 and empty.json["deactivated"] == []
+    assert empty.json["notes"] == ["The list names nobody, so nobody is deactivated."]
+    keep = [{"email": "p0@example.com", "name": "P 0"}]
+    held = client.post("/api/v1/employees/sync", headers=headers,
+                       json={"employees": keep, "deactivate_missing": True})
+    assert held.status_code == 422 and held.json["applied"] is False
+    assert held.json["deactivation_blocked"] == (
+        "This import would deactivate 3 of 4 active people, more than 10 %. Check that the file is the full "
+        'staff list. To confirm, send "allow_mass_deactivation": 3.')
+    bad = client.post("/api/v1/employees/sync", headers=headers,
+                      json={"employees": keep, "deactivate_missing": True, "allow_mass_deactivation": "3"})
+    assert bad.status_code == 400
+    done = client.post("/api/v1/employees/sync", headers=headers,
+                       json={"employees": keep, "deactivate_missing": True, "allow_mass_deactivation": 3})
+    assert done.status_code == 200 and done.json["applied"] is True
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(User).where(User.active.is_(True))) == 1

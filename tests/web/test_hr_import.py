@@ -81,3 +81,49 @@ def test_upload_limits_are_explained(session, client, auth, app):
     form = {"csrf_token": csrf_token(client, "/hr/import"), "payload": "!!!", "digest": "x"}
     tampered = client.post("/hr/import/confirm", data=form, follow_redirects=True)
     assert "Upload it again" in tampered.get_data(as_text=True)
+
+
+def test_confirming_applies_each_option_chosen_at_upload(session, client, auth):
+    # The upload's checkboxes post "y"; the confirmation must carry them as the options.
+    make_user(session, email="admin@example.com", roles=("admin",))
+    make_user(session, email="ann@example.com", name="Ann", department="Sales")
+    make_user(session, email="gone@example.com", name="Gone", department="Sales")
+    session.commit()
+    auth.login("admin@example.com")
+    text = HEADER + "ann@example.com,Ann,Sales,Agent,,,\nbad,Bad,,,,,\n"
+    html = upload(client, text, skip_bad_rows=True, deactivate_missing=True).get_data(as_text=True)
+    fields = confirm_fields(html)
+    assert (fields["skip_bad_rows"], fields["deactivate_missing"]) == ("1", "1")
+    assert "would deactivate 1 of 3 active people" in html
+    assert "type the number of people to deactivate (1)" in html
+    typed = {**fields, "allow_mass_deactivation": "1"}
+    applied = client.post("/hr/import/confirm", data=typed, follow_redirects=True).get_data(as_text=True)
+    assert "Staff imported: 0 created, 0 updated, 1 deactivated, 1 unchanged, 1 bad rows skipped" in applied
+    session.expire_all()
+    assert session.scalar(select(User.active).where(User.email == "gone@example.com")) is False
+
+
+def test_confirming_a_mass_deactivation_without_the_number_changes_nothing(session, client, auth):
+    make_user(session, email="admin@example.com", roles=("admin",))
+    make_user(session, email="gone@example.com", name="Gone", department="Sales")
+    session.commit()
+    auth.login("admin@example.com")
+    preview = upload(client, HEADER + "new@example.com,New,Sales,,,,\n", deactivate_missing=True)
+    html = preview.get_data(as_text=True)
+    for typed in ("", "2"):
+        form = {**confirm_fields(html), "allow_mass_deactivation": typed}
+        again = client.post("/hr/import/confirm", data=form, follow_redirects=True).get_data(as_text=True)
+        assert "Import preview" in again and "Staff imported" not in again
+    session.expire_all()
+    assert session.scalar(select(User.active).where(User.email == "gone@example.com")) is True
+    assert session.scalar(select(User).where(User.email == "new@example.com")) is None
+
+
+def test_hr_sees_refused_rows_for_privileged_accounts(session, client, auth):
+    make_user(session, email="hr@example.com", roles=("hr",))
+    make_user(session, email="admin@example.com", name="Admin", roles=("admin",), department="Sales")
+    session.commit()
+    auth.login("hr@example.com")
+    html = upload(client, "email,name,active\nadmin@example.com,Admin,false\n").get_data(as_text=True)
+    assert '<h2 id="refused">Refused</h2>' in html
+    assert "has HR or administrator rights; only an administrator may change such an account" in html

@@ -16,6 +16,7 @@ from trainer.commands.options import as_of_option
 from trainer.extensions import db
 from trainer.models import ROLES
 from trainer.people.accounts import AccountError, NewUser, create_user
+from trainer.people.privileged import Authority
 from trainer.people.staff_apply import apply_import
 from trainer.people.staff_file import read_staff_bytes
 from trainer.people.staff_import import ImportOptions, ImportPlan, plan_import
@@ -77,19 +78,30 @@ PREVIEW_ROWS = 50
 @click.option("--dry-run", is_flag=True, help="Show what would change, change nothing.")
 @click.option("--deactivate-missing", is_flag=True,
               help="The file is the full staff list: deactivate active people not in it.")
+@click.option("--allow-mass-deactivation", type=click.IntRange(min=1), metavar="N",
+              help="With --deactivate-missing: go ahead although more than the allowed share "
+                   "(TRAINER_IMPORT_MAX_DEACTIVATION_PERCENT) would be deactivated, if exactly N would.")
 @click.option("--skip-bad-rows", is_flag=True, help="Import the good rows even if some rows have errors.")
 @as_of_option
 @with_appcontext
-def import_command(csv_file: Path, dry_run: bool, deactivate_missing: bool, skip_bad_rows: bool,
-                   as_of: dt.date | None) -> None:
+def import_command(csv_file: Path, dry_run: bool, deactivate_missing: bool,
+                   allow_mass_deactivation: int | None, skip_bad_rows: bool, as_of: dt.date | None) -> None:
     """Create, update and deactivate staff from a CSV file (email, name, department, job_role,
     manager_email, hired_on, active), in one transaction, then sync assignments."""
     raw = csv_file.read_bytes()
     with click.progressbar(length=raw.count(b"\n") or 1, label="Reading rows", file=sys.stderr) as bar:
         staff = read_staff_bytes(raw, progress=bar.update)
-    options = ImportOptions(deactivate_missing=deactivate_missing, skip_bad_rows=skip_bad_rows)
-    plan = plan_import(db.session, staff, options)
+    options = ImportOptions(
+        deactivate_missing=deactivate_missing, skip_bad_rows=skip_bad_rows,
+        allow_mass_deactivation=allow_mass_deactivation,
+        max_deactivation_percent=float(current_app.config["IMPORT_MAX_DEACTIVATION_PERCENT"]))
+    plan = plan_import(db.session, staff, options, authority=Authority.operator())
     _print_plan(plan)
+    if plan.deactivation_blocked:
+        db.session.rollback()
+        hint = "" if allow_mass_deactivation else \
+            f" If it is, confirm with --allow-mass-deactivation {len(plan.deactivated)}."
+        raise click.ClickException(plan.deactivation_blocked + hint)
     if not plan.can_apply:
         db.session.rollback()
         raise click.ClickException(f"{len(plan.bad_lines)} rows have errors; nothing was imported. "
@@ -107,8 +119,13 @@ def import_command(csv_file: Path, dry_run: bool, deactivate_missing: bool, skip
 def _print_plan(plan: ImportPlan) -> None:
     summary = plan.summary()
     click.echo(", ".join(f"{n} {what.replace('_', ' ')}" for what, n in summary.items()) + ".")
+    for note in plan.notes:
+        click.echo(f"  note: {note}")
     for problem in plan.problems:
         click.echo(f"  line {problem.line}: {problem.message}")
+    for refused in plan.refused:
+        where = f"line {refused.line}" if refused.line else "not in the file"
+        click.echo(f"  refused ({where}): {refused.email} {refused.reason}")
     for row in plan.created[:PREVIEW_ROWS]:
         click.echo(f"  + {row.email} ({row.name})")
     for change in plan.updated[:PREVIEW_ROWS]:

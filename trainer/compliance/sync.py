@@ -188,20 +188,32 @@ def _missing(
 
 
 def _restore_valid(session: Session, missing: list[Pair], today: dt.date) -> tuple[int, set[Pair]]:
-    """People back in the audience whose last completion is still valid keep it."""
+    """People back in the audience whose last completion is still valid keep it; people
+    reactivated get back the cycle their deactivation closed, with its original due date
+    (work that was overdue stays overdue) and its history."""
     if not missing:
         return 0, set()
     restorable: dict[Pair, int] = {}
+    candidates: dict[Pair, list[tuple[int, int, bool]]] = {}
+    valid = Assignment.completed_on.is_not(None) & (
+        Assignment.expires_on.is_(None) | (Assignment.expires_on >= today))
+    closed_by_leaving = Assignment.completed_on.is_(None) & (Assignment.closed_reason == "deactivated")
     for chunk in _chunks(sorted({u for u, _ in missing})):
         rows = session.execute(
-            select(Assignment.user_id, Assignment.course_id, Assignment.id)
+            select(Assignment.user_id, Assignment.course_id, Assignment.id, Assignment.cycle,
+                   closed_by_leaving)
             .where(Assignment.user_id.in_(chunk), Assignment.current.is_(False),
-                   Assignment.completed_on.is_not(None),
-                   (Assignment.expires_on.is_(None)) | (Assignment.expires_on >= today))
+                   valid | closed_by_leaving)
             .order_by(Assignment.cycle)
         )
-        for user_id, course_id, id_ in rows:
-            restorable[(user_id, course_id)] = id_  # the latest cycle wins
+        for user_id, course_id, id_, cycle, reopened in rows:
+            candidates.setdefault((user_id, course_id), []).append((cycle, id_, bool(reopened)))
+    # A cycle closed by a deactivation comes back only if no cycle came after it.
+    last = _last_cycles(session, [p for p, found in candidates.items() if any(r for _, _, r in found)])
+    for pair, found in candidates.items():
+        eligible = [id_ for cycle, id_, reopened in found if not reopened or last.get(pair) == cycle]
+        if eligible:
+            restorable[pair] = eligible[-1]  # the latest cycle wins
     wanted = set(missing)
     ids = [id_ for pair, id_ in restorable.items() if pair in wanted]
     for chunk in _chunks(ids):

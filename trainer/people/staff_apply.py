@@ -39,17 +39,22 @@ class ImportResult:
     unchanged: int
     skipped: int
     sync: SyncResult
+    refused: int = 0
 
     def summary(self) -> str:
         return (f"{self.created} created, {self.updated} updated, {self.deactivated} deactivated, "
-                f"{self.unchanged} unchanged, {self.skipped} bad rows skipped; "
+                f"{self.unchanged} unchanged, {self.skipped} bad rows skipped, {self.refused} refused; "
                 f"assignments: {self.sync.summary()}")
 
 
 def apply_import(
-    session: Session, actor: Actor, plan: ImportPlan, today: Any, *, refresher_window_days: int = 30
+    session: Session, actor: Actor, plan: ImportPlan, today: Any, *, refresher_window_days: int = 30,
+    via: str = "staff import",
 ) -> ImportResult:
-    """Apply `plan` (flushes, does not commit) and sync assignments for the people touched."""
+    """Apply `plan` (flushes, does not commit) and sync assignments for the people touched.
+    `via` names the path in the audit events (staff import, API sync)."""
+    if plan.deactivation_blocked:
+        raise ImportRefused(plan.deactivation_blocked)
     if not plan.can_apply:
         raise ImportRefused(f"{len(plan.bad_lines)} rows have errors; nothing was imported.")
     departments = _departments(session, plan)
@@ -65,10 +70,27 @@ def apply_import(
     session.expire_all()
     touched = [ids[r.email] for r in plan.created] + [u.account.id for u in plan.updated] + deactivated
     result = ImportResult(len(plan.created), len(plan.updated), len(deactivated), plan.unchanged,
-                          len(plan.bad_lines), _sync(session, actor, today, touched, refresher_window_days))
-    audit.record(session, actor, "users.imported", **plan.summary(),
+                          len(plan.bad_lines), _sync(session, actor, today, touched, refresher_window_days),
+                          len(plan.refused))
+    audit.record_many(session, actor, _account_events(plan, ids, via))
+    audit.record(session, actor, "users.imported", **plan.summary(), via=via,
                  deactivate_missing=plan.options.deactivate_missing, assignments=result.sync.summary())
     return result
+
+
+def _account_events(plan: ImportPlan, ids: dict[str, int], via: str) -> list[tuple[str, Any, dict[str, Any]]]:
+    """One event per account the import created, changed, deactivated or reactivated, naming
+    the fields changed (never their values: events name people by id only)."""
+    events: list[tuple[str, Any, dict[str, Any]]] = [
+        ("user.created", ("User", ids[r.email]), {"via": via, "fields": sorted(["name", *r.fields])})
+        for r in plan.created]
+    for change in plan.updated:
+        active = change.changes.get("active")
+        action = "user.updated" if active is None else "user.reactivated" if active[1] else "user.deactivated"
+        events.append((action, ("User", change.account.id), {"via": via, "changed": sorted(change.changes)}))
+    events += [("user.deactivated", ("User", a.id), {"via": via, "reason": "not in the staff list"})
+               for a in plan.deactivated]
+    return events
 
 
 def _departments(session: Session, plan: ImportPlan) -> dict[str, int]:

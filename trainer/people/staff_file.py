@@ -13,6 +13,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -24,6 +25,8 @@ LIMITS = {"name": 200, "department": 120, "job_role": 120}
 TRUE = frozenset({"true", "yes", "y", "1", "active"})
 FALSE = frozenset({"false", "no", "n", "0", "inactive"})
 PROGRESS_EVERY = 1000
+# Anything shaped like an address, in the text of a row that could not be read.
+_ADDRESS = re.compile(r"[^\s,;\t\"'<>()]+@[^\s,;\t\"'<>()]+")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,6 +53,9 @@ class StaffFile:
     # deactivate someone just because their row has a typo in the date.
     named: set[str]
     total: int = 0
+    # False when reading stopped before the end (a CSV error): a partial list is never a
+    # full staff list, so nobody is deactivated for being missing from it.
+    complete: bool = True
 
 
 class _Bad(ValueError):
@@ -78,10 +84,12 @@ def read_staff_csv(lines: Iterable[str], progress: Callable[[int], None] | None 
         except StopIteration:
             break
         except csv.Error as error:
-            staff.problems.append(Problem(line, f"not valid CSV: {error}."))
+            message = f"not valid CSV: {error}; the rest of the file was not read."
+            staff.problems.append(Problem(line, message))
+            staff.complete = False
             break
         if any(c.strip() for c in cells):
-            builder.add(line, _cells(cells, columns))
+            builder.add(line, _cells(cells, columns), cells)
         line, read = reader.line_num + 1, read + 1
         if progress and read % PROGRESS_EVERY == 0:
             progress(PROGRESS_EVERY)
@@ -106,7 +114,8 @@ def read_staff_records(records: Any) -> StaffFile:
         return StaffFile([], [Problem(0, "'employees' must be a list of objects.")], set())
     builder = _Builder(staff)
     for number, record in enumerate(records, start=1):
-        builder.add(number, _record_cells(record))
+        raw = [str(v) for v in record.values()] if isinstance(record, dict) else [str(record)]
+        builder.add(number, _record_cells(record), raw)
     builder.finish()
     return staff
 
@@ -157,10 +166,11 @@ class _Builder:
         self.staff = staff
         self.lines_by_email: dict[str, list[int]] = {}
 
-    def add(self, line: int, cells: dict[str, Any] | _Bad) -> None:
+    def add(self, line: int, cells: dict[str, Any] | _Bad, raw: list[str]) -> None:
         self.staff.total += 1
         if isinstance(cells, _Bad):
             self.staff.problems.append(Problem(line, str(cells)))
+            self._name_everyone_in(raw)
             return
         email, problems = _email(cells.get("email", ""))
         if email:
@@ -176,9 +186,18 @@ class _Builder:
         if email and fields.get("manager_email") == email:
             problems.append(f"manager cycle: {email} cannot be their own manager.")
         self.staff.problems += [Problem(line, p) for p in problems]
-        if not problems:
+        if problems:
+            self._name_everyone_in(raw)
+        else:
             name = fields.pop("name")
             self.staff.rows.append(StaffRow(line, email, name, fields))
+
+    def _name_everyone_in(self, raw: list[str]) -> None:
+        """A bad row still names the people in it, even when its cells are garbled (a stray
+        quote swallows the lines after it into one cell): skipping it must never make them
+        "missing" from a full staff list."""
+        for cell in raw:
+            self.staff.named.update(m.lower() for m in _ADDRESS.findall(cell))
 
     def finish(self) -> None:
         duplicated = {e: lines for e, lines in self.lines_by_email.items() if len(lines) > 1}

@@ -18,9 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from trainer.models import Department, User
+from trainer.people.privileged import Authority, refusal
 from trainer.people.staff_file import Problem, StaffFile, StaffRow
 
 FIELDS = ("name", "department", "job_role", "manager_email", "hired_on", "active")
+# --deactivate-missing never deactivates more than this share of the active people (in the
+# importer's scope) unless the importer names the expected number (TRAINER_IMPORT_MAX_DEACTIVATION_PERCENT).
+MAX_DEACTIVATION_PERCENT = 10
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +41,8 @@ class Account:
     hired_on: dt.date | None
     active: bool
     session_version: int
+    is_hr: bool
+    is_admin: bool
 
     def value(self, field: str) -> Any:
         return getattr(self, field)
@@ -50,9 +56,22 @@ class Update:
 
 
 @dataclasses.dataclass(frozen=True)
+class Refused:
+    """A change the privileged-accounts rule (or the import's own guard) does not allow."""
+
+    line: int | None  # None: a deactivation of someone the file does not name
+    email: str
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
 class ImportOptions:
     deactivate_missing: bool = False
     skip_bad_rows: bool = False
+    # The number of people the importer expects a full sync to deactivate, when that is more
+    # than the share below: the import goes ahead only if the plan deactivates exactly that many.
+    allow_mass_deactivation: int | None = None
+    max_deactivation_percent: float = MAX_DEACTIVATION_PERCENT
 
 
 @dataclasses.dataclass
@@ -64,6 +83,18 @@ class ImportPlan:
     deactivated: list[Account]
     unchanged: int
     problems: list[Problem]
+    refused: list[Refused] = dataclasses.field(default_factory=list)
+    # Why the deactivations are held back (too many, or the list is partial); None: they are not.
+    deactivation_blocked: str | None = None
+    active_people: int = 0  # in the importer's scope, the base of the share
+    notes: list[str] = dataclasses.field(default_factory=list)
+    partial_list: bool = False  # the file could not be read to the end
+
+    @property
+    def count_confirmable(self) -> bool:
+        """Held back only for their number: naming the expected number lets them go ahead."""
+        return bool(self.deactivation_blocked) and not self.partial_list and (
+            not self.problems or self.options.skip_bad_rows)
 
     @property
     def bad_lines(self) -> list[int]:
@@ -72,7 +103,9 @@ class ImportPlan:
     @property
     def can_apply(self) -> bool:
         """Nothing is applied while any row is bad, unless bad rows are to be skipped (the
-        header being wrong is never skippable)."""
+        header being wrong is never skippable), nor while deactivations are held back."""
+        if self.deactivation_blocked:
+            return False
         if any(p.line <= 1 and self.total_rows == 0 for p in self.problems):
             return False
         return not self.problems or self.options.skip_bad_rows
@@ -84,16 +117,19 @@ class ImportPlan:
     def summary(self) -> dict[str, int]:
         return {"rows": self.total_rows, "created": len(self.created), "updated": len(self.updated),
                 "deactivated": len(self.deactivated), "unchanged": self.unchanged,
-                "bad_rows": len(self.bad_lines)}
+                "bad_rows": len(self.bad_lines), "refused": len(self.refused)}
 
     def digest(self) -> str:
         """Fingerprint of what applying would do: a preview is confirmed only if unchanged."""
+        options = dataclasses.asdict(self.options)
+        del options["allow_mass_deactivation"]  # given at confirmation; the list below is what counts
         description = {
-            "options": dataclasses.asdict(self.options),
+            "options": options,
             "created": [(r.email, r.name, r.fields) for r in self.created],
             "updated": [(u.account.id, u.changes) for u in self.updated],
             "deactivated": [a.id for a in self.deactivated],
             "problems": [(p.line, p.message) for p in self.problems],
+            "refused": [dataclasses.astuple(r) for r in self.refused],
         }
         encoded = json.dumps(description, sort_keys=True, default=str).encode()
         return hashlib.sha256(encoded).hexdigest()
@@ -104,19 +140,85 @@ def plan_import(
     staff: StaffFile,
     options: ImportOptions = ImportOptions(),
     *,
+    authority: Authority,
     scope: frozenset[int] | None = None,
     acting_user_id: int | None = None,
 ) -> ImportPlan:
-    """Compare `staff` with the accounts we hold. `scope` limits an HR user to their
-    departments; the acting user is never deactivated (nobody locks themselves out)."""
+    """Compare `staff` with the accounts we hold. `authority` says on whose authority the
+    import is made (people/privileged.py decides which accounts it may touch); `scope` limits
+    an HR user to their departments; the acting user is never deactivated (nobody locks
+    themselves out)."""
     accounts = load_accounts(session)
     problems = list(staff.problems)
+    notes: list[str] = []
     rows = _in_scope(session, staff.rows, accounts, scope, problems)
-    leaving = _missing(staff, accounts, scope, acting_user_id) if options.deactivate_missing else []
-    rows = _check_managers(rows, accounts, {a.email for a in leaving}, problems)
+    refused: list[Refused] = []
+    leaving: list[Account] = []
+    if options.deactivate_missing:
+        if staff.rows:
+            leaving = _missing(staff, accounts, scope, acting_user_id)
+            leaving, refused = _allowed_deactivations(leaving, authority)
+        else:
+            notes.append("The list names nobody, so nobody is deactivated.")
+    rows = check_managers(rows, accounts, {a.email for a in leaving}, problems)
     created, updated, unchanged = _diff(rows, accounts)
+    updated, refused_rows = _allowed_updates(updated, authority)
+    refused = refused_rows + refused
     problems.sort(key=lambda p: p.line)
-    return ImportPlan(staff.total, options, created, updated, leaving, unchanged, problems)
+    active = sum(1 for a in accounts.values() if a.active and (scope is None or a.department_id in scope))
+    blocked = _deactivation_blocked(staff, leaving, active, options)
+    return ImportPlan(staff.total, options, created, updated, leaving, unchanged, problems, refused,
+                      blocked, active, notes, partial_list=not staff.complete)
+
+
+def _allowed_updates(updated: list[Update], authority: Authority) -> tuple[list[Update], list[Refused]]:
+    allowed, refused = [], []
+    for update in updated:
+        reason = refusal(authority, update.account)
+        if reason is None:
+            allowed.append(update)
+        else:
+            refused.append(Refused(update.row.line, update.account.email, reason))
+    return allowed, refused
+
+
+def _allowed_deactivations(
+    leaving: list[Account], authority: Authority
+) -> tuple[list[Account], list[Refused]]:
+    """Administrators are never deactivated for being missing from a file (an admin page
+    does that, one person at a time); HR accounts only on an administrator's authority."""
+    allowed, refused = [], []
+    for account in leaving:
+        reason = refusal(authority, account)
+        if account.is_admin:
+            reason = ("is an administrator: a staff list never deactivates an administrator for being "
+                      "missing from it (deactivate them on the Users page)")
+        if reason is None:
+            allowed.append(account)
+        else:
+            refused.append(Refused(None, account.email, f"not deactivated: {reason}"))
+    return allowed, refused
+
+
+def _deactivation_blocked(staff: StaffFile, leaving: list[Account], active: int,
+                          options: ImportOptions) -> str | None:
+    """Why the deactivations may not go ahead, or None. A full sync that would deactivate more
+    than the allowed share is a wrong or truncated file far more often than a real layoff."""
+    if not leaving:
+        return None
+    if not staff.complete:
+        return ("The file could not be read to the end, so it is not a full staff list: nobody is "
+                "deactivated from it. Fix the file and preview it again.")
+    count, allowed = len(leaving), options.allow_mass_deactivation
+    if allowed is not None:
+        if allowed == count:
+            return None
+        return (f"This import would deactivate {count} people, not the {allowed} you expected. "
+                "Nothing was imported.")
+    if count * 100 <= active * options.max_deactivation_percent:
+        return None
+    return (f"This import would deactivate {count} of {active} active people, more than "
+            f"{options.max_deactivation_percent:g} %. Check that the file is the full staff list.")
 
 
 def load_accounts(session: Session) -> dict[str, Account]:
@@ -125,7 +227,7 @@ def load_accounts(session: Session) -> dict[str, Account]:
     query = (
         select(User.id, User.email, User.name, Department.name.label("department"), User.department_id,
                User.job_role, manager.email.label("manager_email"), User.hired_on, User.active,
-               User.session_version)
+               User.session_version, User.is_hr, User.is_admin)
         .outerjoin(Department, Department.id == User.department_id)
         .outerjoin(manager, manager.id == User.manager_id)
         .where(User.pseudonymised_at.is_(None))
@@ -169,28 +271,52 @@ def _missing(
     )
 
 
-def _check_managers(
+def check_managers(
     rows: list[StaffRow], accounts: dict[str, Account], leaving: set[str], problems: list[Problem]
 ) -> list[StaffRow]:
-    """Drop rows whose manager is unknown or who would manage themselves in a loop.
+    """Drop rows whose manager is unknown or who would manage themselves in a loop, in one
+    linear pass whatever the shape of the manager graph.
 
-    Repeats until stable: dropping a manager's row can leave their reports' manager unknown.
+    Dropping a row makes its person unknown to the rows they manage, unless they already have
+    an account: so the rows below a dropped one are dropped by walking the reports once.
     """
-    while True:
-        known = {r.email for r in rows} | {e for e in accounts if e not in leaving}
-        bad = {}
-        for row in rows:
-            manager = row.fields.get("manager_email")
-            if manager and manager not in known:
-                why = "would be deactivated (not in this file)" if manager in leaving else \
-                    "is neither in this file (without errors) nor an existing account"
-                bad[row.email] = Problem(row.line, f"unknown manager {manager}: {why}.")
-        if not bad:
-            bad = _cycles(rows, accounts)
-        if not bad:
-            return rows
-        problems.extend(bad.values())
-        rows = [r for r in rows if r.email not in bad]
+    known_accounts = {e for e in accounts if e not in leaving}
+    in_file = {r.email for r in rows}
+    reports: dict[str, list[StaffRow]] = {}
+    for row in rows:
+        manager = row.fields.get("manager_email")
+        if manager:
+            reports.setdefault(manager, []).append(row)
+    dropped: dict[str, Problem] = {}
+    unknown = [r for r in rows if (m := r.fields.get("manager_email")) and m not in in_file
+               and m not in known_accounts]
+    for row in unknown:
+        manager = row.fields["manager_email"]
+        why = "would be deactivated (not in this file)" if manager in leaving else \
+            "is neither in this file (without errors) nor an existing account"
+        dropped[row.email] = Problem(row.line, f"unknown manager {manager}: {why}.")
+    _drop_reports(list(dropped), reports, known_accounts, dropped)
+    remaining = [r for r in rows if r.email not in dropped]
+    looped = _cycles(remaining, accounts)
+    dropped.update(looped)
+    _drop_reports(list(looped), reports, known_accounts, dropped)
+    problems.extend(dropped.values())
+    return [r for r in rows if r.email not in dropped]
+
+
+def _drop_reports(start: list[str], reports: dict[str, list[StaffRow]], known_accounts: set[str],
+                  dropped: dict[str, Problem]) -> None:
+    """Everyone below the dropped rows whose chain passes only through new people."""
+    queue = [email for email in start if email not in known_accounts]
+    while queue:
+        manager = queue.pop()
+        for row in reports.get(manager, []):
+            if row.email in dropped:
+                continue
+            dropped[row.email] = Problem(row.line, f"unknown manager {manager}: is neither in this file "
+                                                   "(without errors) nor an existing account.")
+            if row.email not in known_accounts:
+                queue.append(row.email)
 
 
 def _cycles(rows: list[StaffRow], accounts: dict[str, Account]) -> dict[str, Problem]:

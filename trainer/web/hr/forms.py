@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import BooleanField, HiddenField
+from wtforms import BooleanField, HiddenField, IntegerField
+from wtforms.validators import NumberRange, Optional
 
 
 class StaffUploadForm(FlaskForm):
@@ -40,3 +41,6 @@ class ConfirmImportForm(FlaskForm):
     digest = HiddenField()
     deactivate_missing = HiddenField()
     skip_bad_rows = HiddenField()
+    # Typed by the importer when a full sync would deactivate more than the allowed share.
+    allow_mass_deactivation = IntegerField("Number of people to deactivate",
+                                           validators=[Optional(), NumberRange(min=1)])

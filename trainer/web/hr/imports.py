@@ -10,9 +10,10 @@ from flask import current_app, flash, redirect, render_template, url_for
 
 from trainer import clock
 from trainer.extensions import db
+from trainer.people.privileged import Authority, Channel
 from trainer.people.staff_apply import ImportRefused, apply_import
 from trainer.people.staff_file import read_staff_bytes
-from trainer.people.staff_import import ImportOptions, plan_import
+from trainer.people.staff_import import ImportOptions, ImportPlan, plan_import
 from trainer.web.access import roles_required
 from trainer.web.context import current_actor
 from trainer.web.current import current_user
@@ -27,8 +28,7 @@ def staff_import():
     form = staff_upload_form(_max_mb())
     if not form.validate_on_submit():
         return render_template("hr/import.html", form=form, max_mb=_max_mb())
-    options = ImportOptions(deactivate_missing=form.deactivate_missing.data,
-                            skip_bad_rows=form.skip_bad_rows.data)
+    options = _options(form.deactivate_missing.data, form.skip_bad_rows.data)
     return _preview(form.file.data.read(), options)
 
 
@@ -36,15 +36,14 @@ def staff_import():
 @roles_required("hr", "admin")
 def confirm_import():
     form = ConfirmImportForm()
-    options = ImportOptions(deactivate_missing=form.deactivate_missing.data == "1",
-                            skip_bad_rows=form.skip_bad_rows.data == "1")
+    allowed = form.allow_mass_deactivation.data if form.allow_mass_deactivation.validate(form) else None
+    options = _options(form.deactivate_missing.data == "1", form.skip_bad_rows.data == "1", allowed)
     try:
         raw = unpack(form.payload.data or "", _max_mb() * 1024 * 1024)
     except ValueError:
         flash("The confirmation did not carry the file. Upload it again.", "error")
         return redirect(url_for("hr.staff_import"))
-    plan = plan_import(db.session, read_staff_bytes(raw), options, scope=viewer_scope(),
-                       acting_user_id=current_user.id)
+    plan = _plan(raw, options)
     if plan.digest() != form.digest.data:
         flash("The staff records changed since the preview. Check this preview and confirm again.", "warning")
         return _preview(raw, options)
@@ -59,11 +58,24 @@ def confirm_import():
     return redirect(url_for("hr.employees"))
 
 
+def _options(deactivate_missing: bool, skip_bad_rows: bool, allowed: int | None = None) -> ImportOptions:
+    return ImportOptions(
+        deactivate_missing=deactivate_missing, skip_bad_rows=skip_bad_rows, allow_mass_deactivation=allowed,
+        max_deactivation_percent=float(current_app.config["IMPORT_MAX_DEACTIVATION_PERCENT"]))
+
+
+def _plan(raw: bytes, options: ImportOptions) -> ImportPlan:
+    return plan_import(db.session, read_staff_bytes(raw), options,
+                       authority=Authority.of(Channel.IMPORT, current_user),
+                       scope=viewer_scope(), acting_user_id=current_user.id)
+
+
 def _preview(raw: bytes, options: ImportOptions):
-    plan = plan_import(db.session, read_staff_bytes(raw), options, scope=viewer_scope(),
-                       acting_user_id=current_user.id)
+    plan = _plan(raw, options)
+    # formdata=None: the confirmation carries these values, not whatever the request that
+    # showed the preview posted (the upload's checkboxes post "y"; confirm expects "1").
     confirm = ConfirmImportForm(
-        payload=pack(raw), digest=plan.digest(),
+        formdata=None, payload=pack(raw), digest=plan.digest(),
         deactivate_missing="1" if options.deactivate_missing else "",
         skip_bad_rows="1" if options.skip_bad_rows else "",
     )
