@@ -16,12 +16,14 @@ import hashlib
 import ipaddress
 import json
 from collections.abc import Iterator
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from trainer import clock
+from trainer.bulk import insert_rows
 from trainer.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -97,18 +99,15 @@ def record_many(session: Session, actor: Actor, events: list[tuple[str, Any, dic
     rows = []
     for action, target, details in events:
         kind, id_ = target if isinstance(target, tuple) else (target.__class__.__name__, target.id)
-        event = AuditEvent(at=at, actor_id=actor.user_id, actor_label=actor.label, ip=actor.ip,
-                           action=action, target_type=kind, target_id=str(id_),
-                           details=_jsonable(details), prev_hash=previous)
-        event.hash = previous = event_hash(event)
-        rows.append({column: getattr(event, column) for column in _COLUMNS})
+        # A plain namespace, not an AuditEvent: building 50,000 ORM objects cost more than hashing.
+        event = SimpleNamespace(at=at, actor_id=actor.user_id, actor_label=actor.label, ip=actor.ip,
+                                action=action, target_type=kind, target_id=str(id_),
+                                details=_jsonable(details), prev_hash=previous)
+        event.hash = previous = event_hash(cast(AuditEvent, event))
+        rows.append(vars(event))
     for start in range(0, len(rows), 5000):
-        session.execute(insert(AuditEvent), rows[start:start + 5000])
+        insert_rows(session.connection(), AuditEvent.__table__, rows[start:start + 5000])
     return len(rows)
-
-
-_COLUMNS = ("at", "actor_id", "actor_label", "ip", "action", "target_type", "target_id", "details",
-            "prev_hash", "hash")
 
 
 def email_digest(email: str) -> str:
