@@ -50,6 +50,7 @@ def make_user(
         job_role=job_role,
         is_hr="hr" in roles,
         is_admin="admin" in roles,
+        is_auditor="auditor" in roles,
         password_hash=_password_hash(password) if password else None,
         manager=manager,
         hired_on=hired_on,

@@ -12,10 +12,9 @@ Personas (tests/security/world.py builds one of each):
   hr          HR for every department (no hr_scope rows)
   scoped_hr   HR limited to Sales (Employee A's department)
   admin       an administrator
-  auditor     not a role yet: the persona is skipped until trainer.models.ROLES has
-              "auditor". Whoever adds the role adds "auditor" to the entries below that
-              auditors may use (AUDITOR_PAGES is the place to start); every entry without
-              it then expects 403, so nothing is opened to auditors by accident.
+  auditor     read-only: HR figures, lists and exports, the audit log (AUDITOR_PAGES), and,
+              like everyone, their own training pages (STAFF); every other entry expects
+              403, so nothing is opened to auditors by accident.
 
 Entries are sets of personas that may use the endpoint (anyone else: a sign-in redirect
 when anonymous, 403 when signed in), or BEARER_TOKEN for the API and SCIM, where a
@@ -31,11 +30,11 @@ PERSONAS = ("anonymous", "employee", "manager", "auditor", "hr", "scoped_hr", "a
 
 BEARER_TOKEN = "bearer token"
 EVERYONE = frozenset(PERSONAS)
-STAFF = frozenset({"employee", "manager", "hr", "scoped_hr", "admin"})
+STAFF = frozenset({"employee", "manager", "auditor", "hr", "scoped_hr", "admin"})
 HR = frozenset({"hr", "scoped_hr", "admin"})
 ADMIN = frozenset({"admin"})
-# The auditor's pages, once the role exists (the evidence exports, the audit trail, ...).
-AUDITOR_PAGES: frozenset[str] = frozenset()
+# The auditor's pages: reading figures, lists, exports and the audit trail; never a change.
+AUDITOR_PAGES = frozenset({"auditor"})
 
 ACCESS: dict[str, frozenset[str] | str] = {
     # Administration: admins only.
@@ -74,19 +73,20 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "admin.unlink_sso_identity": ADMIN,
     "admin.updates": ADMIN,
     "admin.user_status": ADMIN,
-    "admin.verify_audit_chain": ADMIN,
+    "admin.verify_audit_chain": ADMIN | AUDITOR_PAGES,  # reads the trail, changes nothing
     # HR: every HR user (scoped ones see only their departments' people) and admins.
-    "hr.assignments": HR,
+    "hr.assignments": HR | AUDITOR_PAGES,
     "hr.confirm_import": HR,
-    "hr.dashboard": HR,
-    "hr.employee": HR,
-    "hr.employees": HR,
-    "hr.export_assignments": HR,
-    "hr.export_completion": HR,
+    "hr.dashboard": HR | AUDITOR_PAGES,
+    "hr.employee": HR | AUDITOR_PAGES,
+    "hr.employees": HR | AUDITOR_PAGES,
+    "hr.export_assignments": HR | AUDITOR_PAGES,
+    "hr.export_auditor_pack": HR | AUDITOR_PAGES,
+    "hr.export_completion": HR | AUDITOR_PAGES,
     "hr.export_evidence": HR | AUDITOR_PAGES,
-    "hr.export_overdue": HR,
-    "hr.exports": HR,
-    "hr.overdue": HR,
+    "hr.export_overdue": HR | AUDITOR_PAGES,
+    "hr.exports": HR | AUDITOR_PAGES,
+    "hr.overdue": HR | AUDITOR_PAGES,
     "hr.staff_import": HR,
     # An employee's own training and account.
     "auth.change_password": STAFF,

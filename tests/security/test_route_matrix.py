@@ -38,7 +38,7 @@ def test_every_endpoint_has_a_url_in_the_world(app):
 
 def sign_in(auth, world, persona):
     person = {"employee": world.a, "manager": world.manager, "hr": world.hr_all,
-              "scoped_hr": world.hr, "admin": world.admin}[persona]
+              "scoped_hr": world.hr, "admin": world.admin, "auditor": world.auditor}[persona]
     assert auth.login(person.email).status_code == 302
 
 

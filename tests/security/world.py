@@ -34,6 +34,7 @@ class World:
     admin: User
     manager: User
     hr_all: User
+    auditor: User
     course_slug: str
     lesson_slug: str
     policy_slug: str
@@ -56,6 +57,8 @@ def build_world(session) -> World:
                       roles=("admin",))
     hr_all = make_user(session, email="hr-all@example.com", name="HR Everywhere", department="People",
                        roles=("hr",))
+    auditor = make_user(session, email="auditor@example.com", name="The Auditor", department=None,
+                        roles=("auditor",))
     session.execute(insert(hr_scope).values(user_id=hr.id, department_id=a.department_id))
     course = make_course(session, modules=2, kinds=("lesson", "policy"))
     requirement = require(session, course)
@@ -79,7 +82,8 @@ def build_world(session) -> World:
     session.flush()
     certificate = session.query(Certificate).filter_by(user_id=a.id).one()
     session.commit()
-    return World(a, b, hr, admin, manager, hr_all, course.slug, lesson.slug, course.active_modules[1].slug,
+    return World(a, b, hr, admin, manager, hr_all, auditor, course.slug, lesson.slug,
+                 course.active_modules[1].slug,
                  requirement.id, attempt.id, certificate.id, certificate.code, notice.id, failed.id,
                  update.id)
 
@@ -144,6 +148,7 @@ URLS: dict[str, Callable[[World], str]] = {
     "hr.employee": lambda w: f"/hr/employees/{w.a.id}",
     "hr.employees": lambda w: "/hr/employees",
     "hr.export_assignments": lambda w: "/hr/exports/assignments",
+    "hr.export_auditor_pack": lambda w: "/hr/exports/auditor-pack",
     "hr.export_completion": lambda w: "/hr/exports/completion",
     "hr.export_evidence": lambda w: "/hr/exports/evidence",
     "hr.export_overdue": lambda w: "/hr/exports/overdue",

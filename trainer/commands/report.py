@@ -16,8 +16,10 @@ from trainer.commands.options import as_of_option, scheduled_job
 from trainer.compliance.status import Thresholds
 from trainer.extensions import db
 from trainer.models import Course, Department
+from trainer.reports.auditor_pack import PackRequest, write_pack
 from trainer.reports.exports import FORMATS, Export, audit_evidence, completion_matrix, record_export
 from trainer.reports.filters import ReportFilter
+from trainer.reports.pack_data import pack_period
 from trainer.reports.trend import take_snapshots
 
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
@@ -70,6 +72,37 @@ def evidence_command(start: dt.datetime, end: dt.datetime, fmt: str, department:
                   start=start.date().isoformat(), end=end.date().isoformat())
     db.session.commit()
     _write(audit_evidence(db.session, fmt, filters, start.date(), end.date(), clock.today()), output)
+
+
+@report_group.command("auditor-pack")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="First day of the period (YYYY-MM-DD).")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="Last day of the period, inclusive.")
+@as_of_option
+@department_option
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The zip file to write.")
+@with_appcontext
+def auditor_pack_command(start: dt.datetime, end: dt.datetime, as_of: dt.date | None, department: str | None,
+                         output: Path) -> None:
+    """One zip of evidence for a period: matrix, per-person CSVs, content, PDF summary, manifest.
+
+    Figures are as of --as-of (default: the period's last day, or today if that is later);
+    the same arguments on the same data give byte-identical files."""
+    try:
+        period = pack_period(start.date(), end.date(), as_of, clock.today())
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    filters = _filters(department, None)
+    request = PackRequest(period, filters, department.strip() if department else "all departments",
+                          current_app.config["ORGANISATION_NAME"], Thresholds.from_config(current_app.config))
+    record_export(db.session, Actor.cli(), "auditor-pack", "zip", filters, start=period.start.isoformat(),
+                  end=period.end.isoformat(), as_of=period.as_of.isoformat())
+    db.session.commit()
+    with output.open("wb") as handle:
+        manifest = write_pack(db.session, request, handle)
+    click.echo(f"Wrote {output}: {len(manifest['files'])} files, as of {period.as_of.isoformat()}.", err=True)
 
 
 @report_group.command("snapshot")

@@ -36,18 +36,22 @@ def users_group() -> None:
 @click.option("--department", help="Department name (created when new).")
 @click.option("--job-role", help="Job role, e.g. 'Customer service agent'.")
 @click.option("--manager-email", help="E-mail address of the person's manager.")
+@click.option("--auditor-until", type=click.DateTime(["%Y-%m-%d"]),
+              help="With --role auditor: the role's last day (YYYY-MM-DD).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--generate-password", "generate", is_flag=True,
               help="Generate a password and print it once.")
 @with_appcontext
 def create_command(email: str, name: str, roles: tuple[str, ...], department: str | None,
-                   job_role: str | None, manager_email: str | None, password_stdin: bool,
-                   generate: bool) -> None:
+                   job_role: str | None, manager_email: str | None, auditor_until: dt.datetime | None,
+                   password_stdin: bool, generate: bool) -> None:
     """Create an account; the password is prompted for unless given another way."""
+    if auditor_until is not None and "auditor" not in roles:
+        raise click.BadParameter("only with --role auditor.", param_hint="--auditor-until")
     password = _read_password(password_stdin, generate)
     new = NewUser(email=email, name=name, roles=tuple({"employee", *roles}),
                   department=department, job_role=job_role, manager_email=manager_email,
-                  password=password)
+                  password=password, auditor_until=auditor_until.date() if auditor_until else None)
     try:
         user = create_user(db.session, Actor.cli(), new)
     except AccountError as error:

@@ -62,7 +62,7 @@ def certificate_pdf(facts: CertificateFacts) -> bytes:
     pdf.set_title(f"Certificate: {facts.course}")
     pdf.set_author(facts.organisation)
     pdf.set_creator("Trainer")
-    _add_fonts(pdf)
+    add_fonts(pdf)
     pdf.set_margins(25, 20, 25)
     pdf.add_page()
     _heading(pdf, facts)
@@ -71,7 +71,7 @@ def certificate_pdf(facts: CertificateFacts) -> bytes:
     return bytes(pdf.output())
 
 
-def _add_fonts(pdf: FPDF) -> None:
+def add_fonts(pdf: FPDF) -> None:
     fonts = resources.files("trainer.data").joinpath("fonts")
     for style, name in FONT_FILES.items():
         with resources.as_file(fonts.joinpath(name)) as path:

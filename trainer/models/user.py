@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from trainer import clock
 from trainer.models.base import Base
 
-ROLES = ("employee", "hr", "admin")
+ROLES = ("employee", "hr", "admin", "auditor")
 
 # An HR user with rows here sees only these departments; with none, every department.
 hr_scope = Table(
@@ -33,7 +33,7 @@ class Department(Base):
 
 
 class User(UserMixin, Base):
-    """A member of staff. Everyone is an employee; hr and admin are extra roles.
+    """A member of staff. Everyone is an employee; hr, admin and auditor are extra roles.
 
     Only what training needs is kept: no phone, no address, no birth date.
     """
@@ -58,6 +58,10 @@ class User(UserMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_hr: Mapped[bool] = mapped_column(default=False)
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # Read-only access to HR figures, lists, exports and the audit log (an internal or
+    # external auditor); from the day after `auditor_until` the role is gone by itself.
+    is_auditor: Mapped[bool] = mapped_column(default=False)
+    auditor_until: Mapped[dt.date | None]
     active: Mapped[bool] = mapped_column(default=True)
     hired_on: Mapped[dt.date | None]
     locale: Mapped[str] = mapped_column(String(10), default="en")
@@ -83,6 +87,8 @@ class User(UserMixin, Base):
             roles.add("hr")
         if self.is_admin:
             roles.add("admin")
+        if self.is_auditor and (self.auditor_until is None or clock.today() <= self.auditor_until):
+            roles.add("auditor")
         return roles
 
     def has_role(self, role: str) -> bool:

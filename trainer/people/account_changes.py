@@ -10,6 +10,7 @@ the trail as it is.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
@@ -39,16 +40,20 @@ class AccountDetails:
     manager_email: str | None = None
     is_hr: bool = False
     is_admin: bool = False
+    is_auditor: bool = False
+    auditor_until: dt.date | None = None  # the auditor role's last day; None: no end
     hr_department_ids: list[int] = dataclasses.field(default_factory=list)
 
 
 def create_account(session: Session, actor: Actor, email: str, details: AccountDetails,
                    password: str | None) -> User:
     """A new account with the given roles and HR scope (password None: set later by a reset)."""
-    roles = ("employee",) + (("hr",) if details.is_hr else ()) + (("admin",) if details.is_admin else ())
+    roles = ("employee",) + (("hr",) if details.is_hr else ()) + (("admin",) if details.is_admin else ()) \
+        + (("auditor",) if details.is_auditor else ())
     user = create_user(session, actor, NewUser(
         email=email, name=details.name, roles=roles, department=details.department,
-        job_role=details.job_role, manager_email=details.manager_email, password=password))
+        job_role=details.job_role, manager_email=details.manager_email, password=password,
+        auditor_until=details.auditor_until))
     if details.is_hr and details.hr_department_ids:
         user.hr_departments = _departments(session, details.hr_department_ids)
         session.flush()
@@ -73,6 +78,8 @@ def update_account(session: Session, actor: Actor, user: User, details: AccountD
     user.department = get_or_create_department(session, details.department) if details.department else None
     user.manager = manager
     user.is_hr, user.is_admin = details.is_hr, details.is_admin
+    user.is_auditor = details.is_auditor
+    user.auditor_until = details.auditor_until if details.is_auditor else None
     user.hr_departments = _departments(session, details.hr_department_ids) if details.is_hr else []
     session.flush()
     after = _recorded(user)
@@ -87,7 +94,8 @@ def update_account(session: Session, actor: Actor, user: User, details: AccountD
 def _recorded(user: User) -> dict[str, Any]:
     """The fields whose values audit events may hold: ids and roles."""
     return {"department_id": user.department_id, "manager_id": user.manager_id, "roles": sorted(user.roles),
-            "hr_scope": sorted(d.id for d in user.hr_departments)}
+            "hr_scope": sorted(d.id for d in user.hr_departments),
+            "auditor_until": user.auditor_until.isoformat() if user.auditor_until else None}
 
 
 def _manager(session: Session, user: User, email: str | None) -> User | None:

@@ -7,6 +7,7 @@ to the caller (the request or CLI command).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select, update
@@ -55,6 +56,8 @@ class NewUser:
     job_role: str | None = None
     manager_email: str | None = None
     password: str | None = None
+    # The auditor role's last day (None: until an administrator removes it).
+    auditor_until: dt.date | None = None
 
 
 def create_user(session: Session, actor: Actor, new: NewUser) -> User:
@@ -70,6 +73,8 @@ def create_user(session: Session, actor: Actor, new: NewUser) -> User:
         name=" ".join(new.name.split()),
         is_hr="hr" in new.roles,
         is_admin="admin" in new.roles,
+        is_auditor="auditor" in new.roles,
+        auditor_until=new.auditor_until if "auditor" in new.roles else None,
         job_role=new.job_role or None,
         active=True,
     )

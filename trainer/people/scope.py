@@ -13,8 +13,8 @@ Columns = TypeVarTuple("Columns")
 
 
 def visible_department_ids(session: Session, viewer: User) -> set[int] | None:
-    """None means every department; a set limits HR (admins always see everyone)."""
-    if viewer.is_admin:
+    """None means every department; a set limits HR (admins and auditors see everyone)."""
+    if viewer.is_admin or "auditor" in viewer.roles:
         return None
     ids = set(session.scalars(select(hr_scope.c.department_id).where(hr_scope.c.user_id == viewer.id)))
     return ids or None

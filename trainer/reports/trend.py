@@ -124,11 +124,11 @@ def reconstruct(
 
     Keys are days, or (day, department id, course id) with `by_group`.
     """
-    history = _history(filters)
+    history = assignment_history(filters)
     h = history.c
     columns: list[ColumnElement[Any]] = []
     for day in days:
-        in_force = _in_force(h, day)
+        in_force = in_force_on(h, day)
         compliant = and_(in_force, status_as_of(day, thresholds, history).in_(COMPLIANT))
         columns += [func.sum(case((in_force, 1), else_=0)), func.sum(case((compliant, 1), else_=0))]
     groups = [h.department_id, h.course_id] if by_group else []
@@ -154,14 +154,15 @@ def status_as_of(day: dt.date, thresholds: Thresholds, history: Subquery) -> Col
     return replacement_traverse(status_sql(day, thresholds), {}, replace)
 
 
-def _history(filters: ReportFilter) -> Subquery:
-    """Every assignment row of the filtered people, with when its next cycle was assigned."""
+def assignment_history(filters: ReportFilter) -> Subquery:
+    """Every assignment row of the filtered people (leavers too), with when its next cycle
+    was assigned."""
     a = Assignment
     next_assigned = func.lead(a.assigned_on).over(partition_by=(a.user_id, a.course_id), order_by=a.cycle)
     department = func.coalesce(User.department_id, NO_DEPARTMENT).label("department_id")
     query = (
-        select(a.course_id, a.reason, a.assigned_on, a.due_on, a.started_on, a.completed_on,
-               a.expires_on, a.closed_on, department, next_assigned.label("next_assigned_on"))
+        select(a.id, a.user_id, a.cycle, a.course_id, a.reason, a.assigned_on, a.due_on, a.started_on,
+               a.completed_on, a.expires_on, a.closed_on, department, next_assigned.label("next_assigned_on"))
         .join(User, User.id == a.user_id)
         .where(*people_condition(filters))
     )
@@ -171,7 +172,8 @@ def _history(filters: ReportFilter) -> Subquery:
     return query.subquery("history")
 
 
-def _in_force(h: Any, day: dt.date) -> ColumnElement[bool]:
+def in_force_on(h: Any, day: dt.date) -> ColumnElement[bool]:
+    """The history row was the person's cycle of the course on `day`."""
     return and_(h.assigned_on <= day,
                 or_(h.closed_on.is_(None), h.closed_on > day),
                 or_(h.next_assigned_on.is_(None), h.next_assigned_on > day))

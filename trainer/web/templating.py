@@ -17,8 +17,9 @@ NAVIGATION = [
     ("learn.dashboard", "My training", ("employee",)),
     ("learn.transcript", "Transcript", ("employee",)),
     ("learn.my_data", "My data", ("employee",)),
-    ("hr.dashboard", "HR", ("hr", "admin")),
+    ("hr.dashboard", "HR", ("hr", "admin", "auditor")),
     ("admin.index", "Admin", ("admin",)),
+    ("admin.audit_log", "Audit log", ("auditor",)),
 ]
 
 

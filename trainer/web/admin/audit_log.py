@@ -42,13 +42,13 @@ class VerifyForm(FlaskForm):
 
 
 @bp.route("/audit", methods=["GET"])
-@roles_required("admin")
+@roles_required("admin", "auditor")
 def audit_log():
     return _audit_page(chain=None)
 
 
 @bp.route("/audit/verify", methods=["POST"])
-@roles_required("admin")
+@roles_required("admin", "auditor")
 def verify_audit_chain():
     # CSRF is checked before the view runs (CSRFProtect); the filters stay in the query string.
     return _audit_page(chain=check_chain(db.session))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # types-WTForms lags WTForms 3.3
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -29,6 +29,9 @@ class AccountForm(FlaskForm):
     manager_email = EmailField("Manager's e-mail address", validators=[Optional(), Email(), Length(max=254)])
     is_hr = BooleanField("HR: sees completion reports")
     is_admin = BooleanField("Administrator: courses, requirements, users, audit log")
+    is_auditor = BooleanField("Auditor: reads HR figures, lists, exports and the audit log; changes nothing")
+    auditor_until = DateField("Auditor until (last day)", validators=[Optional()],
+                              description="Leave empty for no end date. From the next day the role is gone.")
     hr_department_ids = MultiCheckboxField("HR sees only these departments", coerce=int,
                                            description="None ticked: every department.")
     save = SubmitField("Save")
@@ -43,6 +46,7 @@ class AccountForm(FlaskForm):
             job_role=(self.job_role.data or "").strip() or None,
             manager_email=(self.manager_email.data or "").strip() or None,
             is_hr=bool(self.is_hr.data), is_admin=bool(self.is_admin.data),
+            is_auditor=bool(self.is_auditor.data), auditor_until=self.auditor_until.data,
             hr_department_ids=list(self.hr_department_ids.data or []))
 
     def fill_from(self, user: User) -> None:
@@ -52,6 +56,8 @@ class AccountForm(FlaskForm):
         self.manager_email.data = user.manager.email if user.manager else ""
         self.is_hr.data = user.is_hr
         self.is_admin.data = user.is_admin
+        self.is_auditor.data = user.is_auditor
+        self.auditor_until.data = user.auditor_until
         self.hr_department_ids.data = [d.id for d in user.hr_departments]
 
 

@@ -15,7 +15,7 @@ from trainer.web.hr.common import request_filter, thresholds
 
 
 @bp.route("/")
-@roles_required("hr", "admin")
+@roles_required("hr", "admin", "auditor")
 def dashboard():
     filters, today, limits = request_filter(), clock.today(), thresholds()
     overview = compliance_overview(db.session, today, limits, filters)

@@ -15,7 +15,7 @@ from trainer.web.hr.common import page_number, request_filter, thresholds, viewe
 
 
 @bp.route("/employees")
-@roles_required("hr", "admin")
+@roles_required("hr", "admin", "auditor")
 def employees():
     filters = request_filter()
     people = employee_list(db.session, filters, clock.today(), thresholds(),
@@ -25,7 +25,7 @@ def employees():
 
 
 @bp.route("/employees/<int:user_id>")
-@roles_required("hr", "admin")
+@roles_required("hr", "admin", "auditor")
 def employee(user_id: int):
     scope = viewer_scope()
     user = visible_employee(db.session, user_id, scope)

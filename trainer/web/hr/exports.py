@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 
-from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from sqlalchemy import select
 
 from trainer import clock
 from trainer.extensions import db
+from trainer.models import Department
 from trainer.reports.assignments import overdue_filter
+from trainer.reports.auditor_pack import PackRequest, write_pack
 from trainer.reports.choices import filter_choices
 from trainer.reports.exports import (
     FORMATS,
@@ -19,6 +33,7 @@ from trainer.reports.exports import (
     record_export,
 )
 from trainer.reports.filters import ReportFilter
+from trainer.reports.pack_data import pack_period
 from trainer.web.access import roles_required
 from trainer.web.context import current_actor
 from trainer.web.hr import bp
@@ -28,7 +43,7 @@ EVIDENCE_DAYS = 365
 
 
 @bp.route("/exports")
-@roles_required("hr", "admin")
+@roles_required("hr", "admin", "auditor")
 def exports():
     filters = request_filter()
     today = clock.today()
@@ -38,7 +53,7 @@ def exports():
 
 
 @bp.route("/exports/completion")
-@roles_required("hr", "admin")
+@roles_required("hr", "admin", "auditor")
 def export_completion():
     fmt, filters = _format(), request_filter()
     _audit("completion", fmt, filters)
@@ -46,7 +61,7 @@ def export_completion():
 
 
 @bp.route("/exports/assignments")
-@roles_required("hr", "admin")
+@roles_required("hr", "admin", "auditor")
 def export_assignments():
     fmt, filters = _format(), request_filter()
     _audit("assignments", fmt, filters)
@@ -54,7 +69,7 @@ def export_assignments():
 
 
 @bp.route("/exports/overdue")
-@roles_required("hr", "admin")
+@roles_required("hr", "admin", "auditor")
 def export_overdue():
     fmt, filters = _format(), overdue_filter(request_filter())
     _audit("overdue", fmt, filters)
@@ -63,7 +78,7 @@ def export_overdue():
 
 
 @bp.route("/exports/evidence")
-@roles_required("hr", "admin")
+@roles_required("hr", "admin", "auditor")
 def export_evidence():
     fmt, filters = _format(), request_filter()
     today = clock.today()
@@ -78,6 +93,39 @@ def export_evidence():
         return redirect(url_for("hr.exports"))
     _audit("evidence", fmt, filters, start=start.isoformat(), end=end.isoformat())
     return download(audit_evidence(db.session, fmt, filters, start, end, today))
+
+
+@bp.route("/exports/auditor-pack")
+@roles_required("hr", "admin", "auditor")
+def export_auditor_pack():
+    filters = request_filter(course_id=None, status=None, manager_id=None)
+    try:
+        period = pack_period(_date_arg("from", clock.today() - dt.timedelta(days=EVIDENCE_DAYS)),
+                             _date_arg("to", clock.today()), _optional_date_arg("as_of"), clock.today())
+    except ValueError as error:
+        flash(str(error), "error")
+        return redirect(url_for("hr.exports"))
+    pack = PackRequest(period, filters, _scope_label(filters), current_app.config["ORGANISATION_NAME"],
+                       thresholds())
+    _audit("auditor-pack", "zip", filters, start=period.start.isoformat(), end=period.end.isoformat(),
+           as_of=period.as_of.isoformat())
+    # Spooled: small packs stay in memory, large ones go to a temporary file, never both.
+    output = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 (send_file closes it)
+    write_pack(db.session, pack, output)
+    output.seek(0)
+    response = send_file(output, mimetype="application/zip", as_attachment=True,
+                         download_name=pack.filename())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _scope_label(filters: ReportFilter) -> str:
+    ids = {filters.department_id} if filters.department_id is not None else filters.scope
+    if ids is None:
+        return "all departments"
+    names = db.session.scalars(
+        select(Department.name).where(Department.id.in_(ids)).order_by(Department.name))
+    return ", ".join(names) or "no departments"
 
 
 def download(export: Export) -> Response:
@@ -99,9 +147,13 @@ def _audit(report: str, fmt: str, filters: ReportFilter, **details: str) -> None
 
 
 def _date_arg(name: str, default: dt.date) -> dt.date:
+    return _optional_date_arg(name) or default
+
+
+def _optional_date_arg(name: str) -> dt.date | None:
     raw = request.args.get(name, "").strip()
     if not raw:
-        return default
+        return None
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:

@@ -14,7 +14,7 @@ from trainer.web.hr.common import page_number, request_filter, thresholds
 
 
 @bp.route("/assignments")
-@roles_required("hr", "admin")
+@roles_required("hr", "admin", "auditor")
 def assignments():
     filters = request_filter()
     rows = assignment_page(db.session, filters, clock.today(), thresholds(), page=page_number())
@@ -23,7 +23,7 @@ def assignments():
 
 
 @bp.route("/overdue")
-@roles_required("hr", "admin")
+@roles_required("hr", "admin", "auditor")
 def overdue():
     filters = overdue_filter(request_filter())
     rows = assignment_page(db.session, filters, clock.today(), thresholds(), page=page_number(),

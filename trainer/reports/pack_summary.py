@@ -1,0 +1,210 @@
+"""The auditor pack's summary: the figures an auditor asks for, and the PDF that shows them.
+
+`summary_figures` reads the programme, coverage and compliance per department and course
+as of the date (the trend's reconstruction, so it agrees with the dashboard for that day),
+new hires and refreshers trained within their due dates in the period, and the people
+overdue on the date with the reminders and escalations they were sent. `summary_pdf`
+prints them with fpdf2 (the library the certificates use) and a table mapping each figure
+to the standards it evidences. A fixed creation date keeps the PDF's bytes reproducible.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from trainer.compliance.status import Thresholds
+from trainer.learning.certificate_pdf import FONT, add_fonts, long_date
+from trainer.models import Course, Department, User
+from trainer.reports.filters import NO_DEPARTMENT, ReportFilter
+from trainer.reports.pack_data import Period, sent_counts
+from trainer.reports.trend import assignment_history, in_force_on, reconstruct, status_as_of
+
+OVERDUE_LISTED = 200  # the PDF lists this many; course-cycles.csv has every one
+
+# Figure -> the controls it evidences. Kept in this one place; docs/compliance.md quotes it.
+STANDARDS = [
+    ("Programme: courses, audiences, due days, refresher intervals",
+     "ISO/IEC 27001:2022 A.6.3; SOC 2 CC1.4, CC2.2; PCI DSS v4.0.1 12.6.1; GDPR Art. 39(1)(b)"),
+    ("Coverage and compliance per department and course",
+     "ISO/IEC 27001:2022 A.6.3; SOC 2 CC2.2; PCI DSS v4.0.1 12.6.1; GDPR Art. 39(1)(b), 32(4)"),
+    ("New hires trained within their due days",
+     "ISO/IEC 27001:2022 A.6.3; SOC 2 CC1.4; PCI DSS v4.0.1 12.6.2 (upon hire)"),
+    ("Refreshers completed within 12 months",
+     "ISO/IEC 27001:2022 A.6.3; SOC 2 CC2.2; PCI DSS v4.0.1 12.6.2 (at least once every 12 months)"),
+    ("Policy and regulation-update acknowledgements (acknowledgements.csv)",
+     "SOC 2 CC2.2; PCI DSS v4.0.1 12.6.3; GDPR Art. 32(4)"),
+    ("Overdue people with reminders and escalations sent",
+     "ISO/IEC 27001:2022 A.6.3; SOC 2 CC1.4; GDPR Art. 39(1)(b)"),
+    ("Per-person evidence: versions, scores, attempts, certificates (evidence/*.csv, content/)",
+     "ISO/IEC 27001:2022 A.6.3, 7.5; SOC 2 CC2.2; PCI DSS v4.0.1 12.6.3; GDPR Art. 32(4)"),
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class OnTime:
+    """Cycles due in the period, and how many were completed by their due date."""
+
+    due: int
+    on_time: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SummaryFigures:
+    organisation: str
+    period: Period
+    scope: str
+    courses: list[dict[str, Any]]
+    coverage: list[tuple[str, str, int, int]]  # department, course, assigned, compliant
+    new_hires: OnTime
+    refreshers: OnTime
+    overdue: list[tuple[str, str | None, str, dt.date, int, int, int]]
+    overdue_total: int
+    chain_head: str | None
+
+
+def summary_figures(session: Session, filters: ReportFilter, period: Period, thresholds: Thresholds,
+                    organisation: str, scope: str, chain_head: str | None) -> SummaryFigures:
+    overdue = _overdue(session, filters, period, thresholds)
+    return SummaryFigures(
+        organisation=organisation, period=period, scope=scope, courses=_programme(session, filters),
+        coverage=_coverage(session, filters, period, thresholds),
+        new_hires=_on_time(session, filters, period, "new_hire"),
+        refreshers=_on_time(session, filters, period, "refresher"),
+        overdue=overdue[:OVERDUE_LISTED], overdue_total=len(overdue), chain_head=chain_head)
+
+
+def _programme(session: Session, filters: ReportFilter) -> list[dict[str, Any]]:
+    query = select(Course).where(Course.retired_at.is_(None)).order_by(Course.slug)
+    if filters.course_id:
+        query = query.where(Course.id == filters.course_id)
+    return [{"title": c.title, "slug": c.slug, "due_days": c.due_days, "refresher_months": c.refresher_months,
+             "regulations": ", ".join(str(r) for r in c.regulations or [])} for c in session.scalars(query)]
+
+
+def _coverage(session: Session, filters: ReportFilter, period: Period,
+              thresholds: Thresholds) -> list[tuple[str, str, int, int]]:
+    counts = reconstruct(session, [period.as_of], thresholds, filters, by_group=True)
+    departments = {id_: name for id_, name in session.execute(select(Department.id, Department.name))}
+    courses = {id_: slug for id_, slug in session.execute(select(Course.id, Course.slug))}
+    rows = [(departments.get(department_id, "(no department)") if department_id != NO_DEPARTMENT
+             else "(no department)", courses.get(course_id, str(course_id)), assigned, compliant)
+            for (_, department_id, course_id), (assigned, compliant) in counts.items() if assigned]
+    return sorted(rows)
+
+
+def _on_time(session: Session, filters: ReportFilter, period: Period, reason: str) -> OnTime:
+    h = assignment_history(filters).c
+    last = min(period.end, period.as_of)
+    on_time = case((h.completed_on <= h.due_on, 1), else_=0)
+    due, done = session.execute(
+        select(func.count(), func.coalesce(func.sum(on_time), 0))
+        .where(h.reason == reason, h.due_on >= period.start, h.due_on <= last)
+    ).one()
+    return OnTime(int(due), int(done))
+
+
+def _overdue(session: Session, filters: ReportFilter, period: Period,
+             thresholds: Thresholds) -> list[tuple[str, str | None, str, dt.date, int, int, int]]:
+    history = assignment_history(filters)
+    h = history.c
+    sent = sent_counts(period)
+    query = (
+        select(User.name, User.employee_id, Course.slug, h.due_on,
+               func.coalesce(sent.c.reminders, 0), func.coalesce(sent.c.escalations, 0))
+        .select_from(history)
+        .join(User, User.id == h.user_id)
+        .join(Course, Course.id == h.course_id)
+        .outerjoin(sent, sent.c.assignment_id == h.id)
+        .where(in_force_on(h, period.as_of), status_as_of(period.as_of, thresholds, history) == "overdue")
+        .order_by(h.due_on, User.name, User.id, Course.slug)
+    )
+    return [(name, employee_id, course, due, (period.as_of - due).days, int(reminders), int(escalations))
+            for name, employee_id, course, due, reminders, escalations in session.execute(query)]
+
+
+# --- the PDF ----------------------------------------------------------------------------------
+
+def summary_pdf(figures: SummaryFigures) -> bytes:
+    """An A4 portrait summary; the same figures always give the same bytes."""
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_title(f"Training evidence summary {figures.period.start} to {figures.period.end}")
+    pdf.set_author(figures.organisation)
+    pdf.set_creator("Trainer")
+    pdf.set_creation_date(dt.datetime.combine(figures.period.as_of, dt.time(0), tzinfo=dt.UTC))
+    add_fonts(pdf)
+    pdf.set_margins(15, 15, 15)
+    pdf.add_page()
+    _title(pdf, figures)
+    _heading(pdf, "Programme")
+    _table(pdf, ["Course", "Due days", "Refresher (months)", "Regulations"],
+           [[f"{c['title']} ({c['slug']})", c["due_days"], c["refresher_months"] or "none", c["regulations"]]
+            for c in figures.courses], (70, 20, 30, 60))
+    _heading(pdf, f"Coverage and compliance on {long_date(figures.period.as_of)}")
+    _table(pdf, ["Department", "Course", "Assigned", "Compliant", "%"],
+           [[d, c, a, n, f"{n * 100 // a} %"] for d, c, a, n in figures.coverage], (60, 55, 22, 22, 21))
+    _heading(pdf, "Trained within their due dates (cycles due in the period)")
+    _table(pdf, ["Cycles", "Due", "Completed by the due date", "%"],
+           [_on_time_row("New hires", figures.new_hires),
+            _on_time_row("Refreshers (12 months)", figures.refreshers)],
+           (60, 30, 60, 30))
+    _overdue_section(pdf, figures)
+    _heading(pdf, "Standards mapping")
+    _table(pdf, ["Figure", "Evidences"], [list(row) for row in STANDARDS], (80, 100))
+    return bytes(pdf.output())
+
+
+def _title(pdf: FPDF, figures: SummaryFigures) -> None:
+    pdf.set_font(FONT, "B", 16)
+    pdf.multi_cell(0, 8, f"{figures.organisation}: training evidence summary", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
+    p = figures.period
+    lines = [f"Period: {long_date(p.start)} to {long_date(p.end)}; figures as of {long_date(p.as_of)}.",
+             f"Scope: {figures.scope}.",
+             "Data-protection and security awareness training delivered by Trainer: each course is assigned "
+             "to its audience with a due date, renewed by refresher cycles, and reopened when its content "
+             "changes materially or a regulation update requires it.",
+             f"Audit trail head (SHA-256): {figures.chain_head or 'no events'}."]
+    for line in lines:
+        pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    pdf.ln(4)
+    pdf.set_font(FONT, "B", 12)
+    pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _table(pdf: FPDF, header: list[str], rows: list[list[Any]], widths: tuple[int, ...]) -> None:
+    pdf.set_font(FONT, "", 8)
+    if not rows:
+        pdf.multi_cell(0, 5, "None.", new_x="LMARGIN", new_y="NEXT")
+        return
+    with pdf.table(col_widths=widths, headings_style=FontFace(family=FONT, emphasis="BOLD"),
+                   line_height=4.5) as table:
+        for row in [header, *rows]:
+            cells = table.row()
+            for value in row:
+                cells.cell("" if value is None else str(value))
+
+
+def _on_time_row(label: str, figure: OnTime) -> list[Any]:
+    share = f"{figure.on_time * 100 // figure.due} %" if figure.due else "—"
+    return [label, figure.due, figure.on_time, share]
+
+
+def _overdue_section(pdf: FPDF, figures: SummaryFigures) -> None:
+    _heading(pdf, f"Overdue on {long_date(figures.period.as_of)}: {figures.overdue_total} cycles")
+    if figures.overdue_total > len(figures.overdue):
+        pdf.set_font(FONT, "", 9)
+        note = f"The {len(figures.overdue)} longest overdue; evidence/course-cycles.csv lists all."
+        pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT")
+    _table(pdf, ["Person", "Employee id", "Course", "Due", "Days overdue", "Reminders", "Escalations"],
+           [[n, e, c, d.isoformat(), days, r, x] for n, e, c, d, days, r, x in figures.overdue],
+           (45, 25, 35, 20, 18, 18, 19))
