@@ -60,10 +60,12 @@ def test_upgrade_downgrade_upgrade(scratch_database, tmp_path):
 def test_upgrade_closes_duplicate_current_cycles_before_refusing_them(scratch_database, tmp_path):
     """0006: the completed current cycle (else the earliest) stays; the rest are closed."""
     import datetime as dt
+    from types import SimpleNamespace
 
+    import sqlalchemy as sa
     from sqlalchemy import select
 
-    from tests.factories import make_course, make_user
+    from tests.factories import make_course
     from trainer.models import Assignment
 
     app = create_app({"DATABASE_URL": scratch_database, "SECRET_KEY": "s" * 40,
@@ -72,7 +74,17 @@ def test_upgrade_closes_duplicate_current_cycles_before_refusing_them(scratch_da
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="0005_scim_links")
         course, other = make_course(db.session, modules=0), make_course(db.session, modules=0)
-        ann, bob = make_user(db.session), make_user(db.session)
+        # People as the 0005 schema has them: the User model may have grown columns since.
+        users = sa.Table("users", sa.MetaData(), autoload_with=db.session.connection())
+
+        def person(email):  # type: ignore[no-untyped-def]
+            values = {"email": email, "name": email, "is_hr": False, "is_admin": False, "active": True,
+                      "locale": "en", "created_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                      "session_version": 1, "digest_frequency": "immediate"}
+            key = db.session.execute(users.insert().values(values)).inserted_primary_key
+            return SimpleNamespace(id=key[0])
+
+        ann, bob = person("ann@example.com"), person("bob@example.com")
 
         def cycle(user, of, n, completed=None):  # type: ignore[no-untyped-def]
             db.session.add(Assignment(user_id=user.id, course_id=of.id, cycle=n, reason="refresher",
