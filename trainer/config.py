@@ -64,7 +64,9 @@ DEFAULTS: dict[str, Any] = {
     # Weekly digests go out on this weekday, from this hour (UTC).
     "DIGEST_WEEKDAY": "monday",
     "DIGEST_HOUR": 6,
-    # SMTP delivery. No host: messages are written to the log and marked sent.
+    # SMTP delivery. No host: in development messages are written to the log and marked
+    # sent; in production nothing is sent (exit 1) unless MAIL_BACKEND is "log".
+    "MAIL_BACKEND": None,  # None (SMTP when SMTP_HOST is set) | smtp | log
     "SMTP_HOST": None,
     "SMTP_PORT": 25,
     "SMTP_SECURITY": "none",  # none | starttls | tls

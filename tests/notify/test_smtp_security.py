@@ -103,3 +103,51 @@ def test_an_untrusted_certificate_is_refused(session, starttls_server):
                              timeout=5)
     summary = run(session, DAY, settings(smtp=untrusted))
     assert summary.delivery.stopped and "CERTIFICATE_VERIFY_FAILED" in rows(session)[0].last_error
+
+
+def _check(app, runner, port, certificate, security, **overrides):  # type: ignore[no-untyped-def]
+    app.config.update({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": port, "SMTP_SECURITY": security,
+                       "SMTP_USER": USER, "SMTP_PASSWORD": PASSWORD, "SMTP_CA_FILE": certificate[0],
+                       "SMTP_TIMEOUT": 5, "MAIL_FROM": "trainer@shop.example", **overrides})
+    return runner.invoke(args=["mail", "check"])
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_mail_check_reports_each_step_and_sends_nothing(app, runner, certificate, request, security):
+    handler, port = request.getfixturevalue(f"{security}_server")
+    result = _check(app, runner, port, certificate, security)
+    assert result.exit_code == 0, result.output
+    steps = [line.split(":")[0] for line in result.output.splitlines() if line.startswith("ok")]
+    tls_step = "STARTTLS" if security == "starttls" else "TLS"
+    assert steps == ["ok    connect", "ok    EHLO", f"ok    {tls_step}", "ok    AUTH", "ok    MAIL FROM"]
+    assert "certificate verified for 127.0.0.1" in result.output
+    assert "signed in as trainer" in result.output
+    assert result.output.endswith("accepts mail from trainer@shop.example; nothing was sent.\n")
+    assert handler.messages == []
+
+
+@pytest.mark.parametrize(("overrides", "failed_step", "reason"), [
+    ({"SMTP_PASSWORD": "wrong"}, "AUTH", "535"),
+    ({"SMTP_CA_FILE": None}, "STARTTLS", "CERTIFICATE_VERIFY_FAILED"),
+    ({"SMTP_SECURITY": "none", "SMTP_USER": None}, "MAIL FROM", "530"),  # STARTTLS required
+])
+def test_mail_check_names_the_step_that_failed(app, runner, certificate, starttls_server, overrides,
+                                               failed_step, reason):
+    _, port = starttls_server
+    result = _check(app, runner, port, certificate, "starttls", **overrides)
+    assert result.exit_code == 1
+    [failure] = [line for line in result.output.splitlines() if line.startswith("FAIL")]
+    assert failure.startswith(f"FAIL  {failed_step} failed: ") and reason in failure, result.output
+
+
+def test_mail_check_of_an_unreachable_server_fails_at_connect(app, runner, certificate):
+    result = _check(app, runner, free_port(), certificate, "starttls")
+    assert result.exit_code == 1
+    assert "FAIL  connect failed: ConnectionRefusedError" in result.output
+
+
+def test_mail_check_with_log_only_mail_in_development_says_so(app, runner):
+    app.config.update(SMTP_HOST=None)
+    result = runner.invoke(args=["mail", "check"])
+    assert result.exit_code == 0 and "Log-only mail" in result.output

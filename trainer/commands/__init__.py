@@ -4,6 +4,7 @@ from trainer.commands.assignments import assignments_group
 from trainer.commands.audit import audit_group
 from trainer.commands.courses import courses_group
 from trainer.commands.demo import demo_command
+from trainer.commands.mail import mail_group
 from trainer.commands.reminders import reminders_group
 from trainer.commands.report import report_group
 from trainer.commands.retention import retention_group
@@ -17,6 +18,7 @@ COMMANDS = [
     assignments_group,
     demo_command,
     reminders_group,
+    mail_group,
     report_group,
     tokens_group,
     retention_group,

@@ -14,6 +14,7 @@ from trainer.audit import Actor
 from trainer.commands.options import as_of_option, scheduled_job
 from trainer.config import ConfigError
 from trainer.extensions import db
+from trainer.notify.mailer import MailNotConfigured
 from trainer.notify.run import send_reminders
 from trainer.notify.settings import ReminderSettings
 
@@ -34,7 +35,10 @@ def send_command(as_of: dt.date | None, dry_run: bool) -> None:
         settings = ReminderSettings.from_config(current_app.config)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
-    summary = send_reminders(db.session, settings, clock.today(), dry_run=dry_run, actor=Actor.cli())
+    try:
+        summary = send_reminders(db.session, settings, clock.today(), dry_run=dry_run, actor=Actor.cli())
+    except MailNotConfigured as error:
+        raise click.ClickException(f"{error.reason}. Nothing was planned or sent.") from None
     click.echo(summary.text())
     if not summary.ok:
         sys.exit(1)

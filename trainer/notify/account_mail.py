@@ -38,7 +38,7 @@ def password_reset_message(settings: ReminderSettings, *, name: str, email: str,
 def send_now(settings: ReminderSettings, message: EmailMessage) -> bool:
     """Send one message straight away; False (and a log line) if the server refused it."""
     try:
-        with open_mailer(settings.smtp) as mailer:
+        with open_mailer(settings) as mailer:
             mailer.send(message)
     except DeliveryError as error:
         log.error("account e-mail to %s not sent: %s", message["To"], error.reason)

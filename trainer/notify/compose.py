@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -60,13 +61,22 @@ def compose(digest: Digest, settings: ReminderSettings, today: dt.date) -> Email
     message["From"] = Address(f"{settings.organisation_name} training", addr_spec=settings.mail_from)
     message["To"] = Address(digest.name, addr_spec=digest.email)
     message["Date"] = format_datetime(clock.now())
-    message["Message-ID"] = make_msgid("reminder", domain=_domain(settings.mail_from))
+    message["Message-ID"] = message_id(digest.notification_ids, settings)
     # RFC 3834: out-of-office robots should not answer; the kinds let people filter.
     message["Auto-Submitted"] = "auto-generated"
     message["X-Trainer-Reminders"] = ", ".join(digest.kinds)
     message.set_content(environment.get_template("digest.txt").render(context))
     message.add_alternative(environment.get_template("digest.html").render(context), subtype="html")
     return message
+
+
+def message_id(notification_ids: list[int], settings: ReminderSettings) -> str:
+    """The same outbox rows always get the same Message-ID, so that if an e-mail is sent
+    again (the server took it but its answer was lost) receiving systems can drop the copy.
+    The installation's address is hashed in: two Trainers never share an id."""
+    rows = ",".join(str(id_) for id_ in sorted(notification_ids))
+    digest = hashlib.sha256(f"{settings.base_url}|{rows}".encode()).hexdigest()[:20]
+    return f"<reminder.{min(notification_ids)}.{digest}@{_domain(settings.mail_from)}>"
 
 
 def _domain(address: str) -> str:

@@ -8,9 +8,10 @@ Protocol (safe when several runs overlap, on SQLite and PostgreSQL alike):
 3. Rows that no longer need sending (completed, closed, deactivated, retired, acknowledged)
    are marked skipped: sent_at set, last_error "skipped: <why>", read_at set.
 4. Each recipient's remaining rows become one e-mail. After the server accepts it the rows
-   are marked sent and committed at once; a refusal keeps the error on the rows, counts an
-   attempt and schedules a retry (or marks them failed after MAIL_MAX_ATTEMPTS); when the
-   server cannot be reached at all, the batch's rows get the error and the run stops.
+   are marked sent and committed at once; a refusal (5xx) keeps the error on the rows,
+   counts an attempt and schedules a retry (or marks them failed after MAIL_MAX_ATTEMPTS);
+   a temporary failure (4xx, time-out, outage) keeps the error and retries later without
+   counting; when the server cannot be reached at all, the run stops there.
 
 Unlike other domain functions this one commits: the claim must be visible to other runs
 before sending, and "sent" must be durable as soon as the server has the message.
@@ -140,7 +141,7 @@ def _deliver_batch(session: Session, mailer: Mailer, settings: ReminderSettings,
         except DeliveryError as error:
             undelivered = digests[index:] if error.connection else [digest]
             for failed in undelivered:
-                _mark_failed(session, settings, worker, failed, attempts, error.reason, result)
+                _mark_failed(session, settings, worker, failed, attempts, error, result)
             session.commit()
             if error.connection:
                 result.stopped = error.reason
@@ -158,7 +159,8 @@ def _message(digest: Digest, settings: ReminderSettings, today: dt.date) -> Any:
     try:
         return compose(digest, settings, today)
     except (ValueError, email.errors.MessageError) as error:  # e.g. an unusable address
-        raise DeliveryError(f"could not build the e-mail: {error}", connection=False) from error
+        raise DeliveryError(f"could not build the e-mail: {error}", connection=False,
+                            permanent=True) from error
 
 
 def _mark_skipped(session: Session, worker: str, items: list[Item]) -> int:
@@ -170,12 +172,21 @@ def _mark_skipped(session: Session, worker: str, items: list[Item]) -> int:
 
 
 def _mark_failed(session: Session, settings: ReminderSettings, worker: str, digest: Digest,
-                 attempts: dict[int, int], reason: str, result: DeliveryResult) -> None:
-    """Keep the error, count the attempt, release the claim; retry later or give up."""
+                 attempts: dict[int, int], error: DeliveryError, result: DeliveryResult) -> None:
+    """Keep the error and release the claim. A refusal (5xx) counts an attempt: retry with
+    back-off, or give up after MAIL_MAX_ATTEMPTS. A temporary failure (outage, time-out,
+    4xx) counts nothing: retry after MAIL_RETRY_MINUTES, for as long as it takes."""
     now = clock.now()
+    reason = error.reason[:MAX_ERROR_LENGTH]
+    if not error.permanent:
+        _update(session, _mine(worker, digest.notification_ids), last_error=reason,
+                claimed_by=None, claimed_at=None,
+                next_attempt_at=now + dt.timedelta(minutes=settings.retry_minutes))
+        result.retrying += len(digest.notification_ids)
+        return
     for id_ in digest.notification_ids:
         tries = attempts[id_] + 1
-        values: dict[str, Any] = {"attempts": tries, "last_error": reason[:MAX_ERROR_LENGTH],
+        values: dict[str, Any] = {"attempts": tries, "last_error": reason,
                                   "claimed_by": None, "claimed_at": None}
         if tries >= settings.max_attempts:
             values["failed_at"] = now

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from trainer import audit, clock
 from trainer.audit import Actor
 from trainer.notify.delivery import DeliveryResult, count_due, deliver_due
-from trainer.notify.mailer import open_mailer
+from trainer.notify.mailer import MailNotConfigured, open_mailer
 from trainer.notify.planning import PlanResult, plan_reminders
 from trainer.notify.settings import ReminderSettings
 
@@ -51,7 +51,12 @@ def send_reminders(
     session: Session, settings: ReminderSettings, today: dt.date, *,
     dry_run: bool = False, actor: Actor | None = None, worker: str | None = None,
 ) -> RunSummary:
-    """Plan and deliver (commits); a dry run plans, counts and rolls everything back."""
+    """Plan and deliver (commits); a dry run plans, counts and rolls everything back.
+
+    Raises MailNotConfigured before planning anything when no e-mail may be sent at all.
+    """
+    if settings.mail_unavailable and not dry_run:
+        raise MailNotConfigured(settings.mail_unavailable)
     actor = actor or Actor.system()
     planned = plan_reminders(session, today, settings, actor=actor)
     if dry_run:
@@ -59,7 +64,7 @@ def send_reminders(
         session.rollback()
         return RunSummary(today, planned, DeliveryResult(), dry_run=True, due=due)
     session.commit()
-    with open_mailer(settings.smtp) as mailer:
+    with open_mailer(settings) as mailer:
         delivery = deliver_due(session, mailer, settings, worker=worker or worker_id())
     if delivery.anything:
         audit.record(session, actor, "reminders.delivered", on=today.isoformat(),

@@ -39,10 +39,13 @@ class ReminderSettings:
     mail_from: str = "trainer@localhost"
     organisation_name: str = "Trainer"
     smtp: SmtpSettings | None = None  # None: e-mails are written to the log
+    # Why no e-mail may be sent at all (production without an SMTP host), or None.
+    mail_unavailable: str | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ReminderSettings:
         """Parse and check the TRAINER_* settings; ConfigError names the one that is wrong."""
+        backend = _backend(config)
         return cls(
             due_soon_days=_day_list(config["REMIND_DUE_SOON_DAYS"]),
             overdue_every_days=_positive(config, "REMIND_OVERDUE_EVERY_DAYS"),
@@ -55,8 +58,26 @@ class ReminderSettings:
             base_url=str(config["BASE_URL"]).rstrip("/"),
             mail_from=str(config["MAIL_FROM"]),
             organisation_name=str(config["ORGANISATION_NAME"]),
-            smtp=_smtp(config),
+            smtp=_smtp(config) if backend != "log" else None,
+            mail_unavailable=_mail_unavailable(config, backend),
         )
+
+
+def _backend(config: Mapping[str, Any]) -> str | None:
+    backend = str(config.get("MAIL_BACKEND") or "").strip().lower() or None
+    if backend not in (None, "smtp", "log"):
+        raise ConfigError(f"TRAINER_MAIL_BACKEND must be smtp or log, not {backend!r}")
+    if backend == "smtp" and not config.get("SMTP_HOST"):
+        raise ConfigError("TRAINER_MAIL_BACKEND=smtp needs TRAINER_SMTP_HOST (the mail server's name)")
+    return backend
+
+
+def _mail_unavailable(config: Mapping[str, Any], backend: str | None) -> str | None:
+    """Production never pretends: without an SMTP host it sends nothing unless told to log."""
+    if backend is not None or config.get("SMTP_HOST") or config.get("ENV") != "production":
+        return None
+    return ("no mail server configured: TRAINER_SMTP_HOST is not set (TRAINER_ENV=production); "
+            "set it, or set TRAINER_MAIL_BACKEND=log to only write e-mails to the log")
 
 
 def _smtp(config: Mapping[str, Any]) -> SmtpSettings | None:
@@ -68,7 +89,7 @@ def _smtp(config: Mapping[str, Any]) -> SmtpSettings | None:
                           f"not {security!r}")
     return SmtpSettings(
         host=str(config["SMTP_HOST"]),
-        port=_positive(config, "SMTP_PORT"),
+        port=port_setting(config, "SMTP_PORT"),
         security=security,
         user=str(config["SMTP_USER"]) if config.get("SMTP_USER") else None,
         password=str(config["SMTP_PASSWORD"]) if config.get("SMTP_PASSWORD") is not None else None,
@@ -98,6 +119,17 @@ def _positive(config: Mapping[str, Any], name: str) -> int:
     if number < 1:
         raise ConfigError(f"TRAINER_{name} must be a whole number of at least 1 (got {config[name]!r})")
     return number
+
+
+def port_setting(config: Mapping[str, Any], name: str) -> int:
+    """A TCP port: a whole number from 1 to 65535."""
+    try:
+        port = int(str(config[name]).strip())
+    except (TypeError, ValueError):
+        port = 0
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"TRAINER_{name} must be a port number from 1 to 65535 (got {config[name]!r})")
+    return port
 
 
 def _weekday(value: Any) -> int:
