@@ -75,3 +75,28 @@ def test_cli_reports_bad_configuration_in_one_line(tmp_path, env, expected):
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("trainer: configuration error:")
     assert expected in lines[0]
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("postgresql+psycopg://trainer:s3cret-pw@127.0.0.1:{port}/trainer",
+     "trainer: cannot reach the database at 127.0.0.1:{port}/trainer: "),
+    ("postgresql+psycopg://trainer:s3cret-pw@no-such-host.invalid/trainer",
+     "trainer: cannot reach the database at no-such-host.invalid:5432/trainer: "),
+    ("sqlite:////nonexistent-folder/trainer.db",
+     "trainer: cannot open the SQLite database /nonexistent-folder/trainer.db: "),
+])
+def test_an_unreachable_database_is_one_line_naming_the_host_and_exit_2(tmp_path, url, expected):
+    import socket
+
+    with socket.socket() as sock:  # a port where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TRAINER_")}
+    environment |= {"TRAINER_DATABASE_URL": url.format(port=port), "TRAINER_INSTANCE_PATH": str(tmp_path)}
+    for command in (["assignments", "sync"], ["db", "upgrade"], ["audit", "verify"]):
+        run = subprocess.run([sys.executable, "-m", "trainer.cli", *command], env=environment,
+                             capture_output=True, text=True, timeout=60)
+        assert run.returncode == 2, run.stderr
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(expected.format(port=port)), run.stderr
+        assert "s3cret-pw" not in run.stderr + run.stdout

@@ -88,8 +88,8 @@ def test_yaml_cannot_build_python_objects():
 
 def test_control_characters_in_yaml_are_a_clean_error():
     errors = course_errors("---\ntitle: T\x07\nsummary: S\n---\n")
-    assert errors == [(2, "the front matter is not valid YAML: unacceptable character #x0007: "
-                          "special characters are not allowed")]
+    assert errors == [(2, "column 9: the control character BEL (U+0007) does not belong in a course "
+                          "file; remove it")]
 
 
 def test_a_key_given_twice_is_an_error_on_the_second():

@@ -15,10 +15,20 @@ from trainer import clock, jobs
 P = ParamSpec("P")
 
 
+# --as-of beyond these is a typo, and dates near year 1 or 9999 overflow date arithmetic.
+EARLIEST_AS_OF = dt.date(2000, 1, 1)
+LATEST_AS_OF = dt.date(2099, 12, 31)
+
+
 def _freeze_clock(ctx: click.Context, param: click.Parameter, value: dt.datetime | None) -> Any:
-    if value is not None:
-        clock.freeze(value.date())
-    return value.date() if value else None
+    if value is None:
+        return None
+    day = value.date()
+    if not EARLIEST_AS_OF <= day <= LATEST_AS_OF:
+        raise click.BadParameter(f"{day.isoformat()} is outside {EARLIEST_AS_OF.isoformat()} to "
+                                 f"{LATEST_AS_OF.isoformat()}.")
+    clock.freeze(day)
+    return day
 
 
 as_of_option = click.option(

@@ -16,6 +16,7 @@ from trainer.content.frontmatter import Document, parse_document
 from trainer.content.markdown import ADMONITION_TYPES, render_markdown
 from trainer.content.meta import CourseMeta, ModuleMeta, read_course_meta, read_module_meta
 from trainer.content.quiz import Question, parse_quiz, snapshot
+from trainer.textcheck import control_characters
 
 QUIZ_HEADING = "## Quiz"
 H1 = re.compile(r"^ {0,3}#(\s|$)")
@@ -66,6 +67,8 @@ def parse_module(text: str, path: str = "module.md") -> ParsedModule:
     """Parse and check a module file; raises ValidationFailed listing every problem."""
     source = normalise_source(text)
     problems = Problems(path)
+    refuse_control_characters(source, problems)
+    problems.raise_if_any()  # parsing such text would only add confusing follow-up errors
     document = parse_document(source, problems)
     meta = read_module_meta(document, problems)
     lines = document.body.split("\n")
@@ -98,6 +101,16 @@ def _check_module(meta: ModuleMeta, document: Document, body_lines: list[str], q
         problems.add(line_of("questions_per_attempt"),
                      f"questions_per_attempt is {meta.questions_per_attempt} but the quiz has only "
                      f"{pool} question{'s' if pool != 1 else ''}")
+
+
+def refuse_control_characters(source: str, problems: Problems, limit: int = 5) -> None:
+    """NUL and other control characters (trainer/textcheck.py), named by line and column."""
+    for n, found in enumerate(control_characters(source)):
+        if n == limit:
+            problems.add(found.line, "more control characters follow; remove them all")
+            break
+        problems.add(found.line, f"column {found.column}: the control character {found.name} "
+                                 "does not belong in a course file; remove it")
 
 
 def scan_body(lines: list[str], first_line: int, problems: Problems, *, quiz_heading: bool) -> int | None:
@@ -137,7 +150,10 @@ def _check_body_line(lines: list[str], index: int, number: int, problems: Proble
 def parse_course(text: str, path: str = "course.md") -> tuple[CourseMeta, str]:
     """Parse and check course.md: its settings and its Markdown introduction (may be empty)."""
     problems = Problems(path)
-    document = parse_document(normalise_source(text), problems)
+    source = normalise_source(text)
+    refuse_control_characters(source, problems)
+    problems.raise_if_any()  # parsing such text would only add confusing follow-up errors
+    document = parse_document(source, problems)
     meta = read_course_meta(document, problems)
     scan_body(document.body.split("\n"), document.body_line, problems, quiz_heading=False)
     problems.raise_if_any()

@@ -19,6 +19,8 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from trainer.textcheck import refusal
+
 COLUMNS = ("email", "name", "department", "job_role", "manager_email", "hired_on", "active")
 REQUIRED = ("email", "name")
 LIMITS = {"name": 200, "department": 120, "job_role": 120}
@@ -171,6 +173,10 @@ class _Builder:
         if isinstance(cells, _Bad):
             self.staff.problems.append(Problem(line, str(cells)))
             self._name_everyone_in(raw)
+            return
+        refusals = [refusal(str(value), f"column '{column}'") for column, value in cells.items()]
+        if any(refusals):
+            self.staff.problems += [Problem(line, f"{r}.") for r in refusals if r]
             return
         email, problems = _email(cells.get("email", ""))
         if email:

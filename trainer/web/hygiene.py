@@ -2,19 +2,45 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.wrappers import Response
+
+from trainer.textcheck import has_control
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+JSON_TYPES = ("application/json", "application/scim+json")
 
 
 def init_hygiene(app: Flask) -> None:
-    app.before_request(refuse_nul_bytes)
+    app.before_request(refuse_control_characters)
 
 
-def refuse_nul_bytes() -> None:
-    """NUL never belongs in a form or URL, and PostgreSQL refuses it in text: answer 400."""
+def refuse_control_characters() -> Response | tuple[Any, int] | None:
+    """NUL and other control characters (trainer/textcheck.py) never belong in a URL, a form
+    field or a JSON string, and PostgreSQL refuses NUL in text: answer 400 saying so."""
     values = [request.path, *request.args.keys(), *request.args.values()]
-    if request.method == "POST" and request.mimetype in FORM_TYPES:
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in FORM_TYPES:
         values += [*request.form.keys(), *request.form.values()]
-    if any("\x00" in value for value in values):
-        abort(400)
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in JSON_TYPES:
+        values += _json_strings(request.get_json(silent=True, force=True))
+    if not any(has_control(value) for value in values):
+        return None
+    from trainer.web.errors import render_error
+
+    return render_error(400, "The request contains a control character (such as NUL) that no text "
+                             "field may hold. Remove it and send again; nothing was saved.")
+
+
+def _json_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
