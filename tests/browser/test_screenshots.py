@@ -12,40 +12,23 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from tests.factories import PASSWORD, import_shipped_courses_and_demo
-from trainer.models import Course, User
-from trainer.security import hash_password
+from tests.browser.demo_site import load_demo, sign_in
+from trainer.models import Course
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def demo(session, tmp_path):
-    """The shipped courses and the demo organisation with its two-year history."""
-    import_shipped_courses_and_demo(session, tmp_path / "logins.txt")
-    session.execute(update(User).values(password_hash=hash_password(PASSWORD)))
-    session.commit()
-    return {role: session.scalar(select(User.email).where(condition)) for role, condition in {
-        "employee": User.email == "sofia.marques@example.com",
-        "hr": User.is_hr.is_(True) & User.is_admin.is_(False),
-        "admin": User.is_admin.is_(True),
-    }.items()}
+    return load_demo(session, tmp_path)
 
 
 def shots(tmp_path) -> Path:
     folder = Path(os.environ.get("TRAINER_TEST_SCREENSHOT_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def snap(page: Page, folder: Path, name: str) -> None:
