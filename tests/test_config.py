@@ -38,7 +38,8 @@ def test_development_key_is_generated_once_and_private(tmp_path):
 
 
 def test_production_sets_secure_cookies(tmp_path):
-    app = create_app({"ENV": "production", "SECRET_KEY": "x" * 40, "INSTANCE_PATH": str(tmp_path)})
+    app = create_app({"ENV": "production", "SECRET_KEY": "x" * 40, "AUDIT_KEY": "a" * 40,
+                      "WORKERS": 1, "INSTANCE_PATH": str(tmp_path)})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -100,3 +101,21 @@ def test_an_unreachable_database_is_one_line_naming_the_host_and_exit_2(tmp_path
         lines = run.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(expected.format(port=port)), run.stderr
         assert "s3cret-pw" not in run.stderr + run.stdout
+
+
+def test_production_needs_an_audit_key_of_its_own(tmp_path):
+    base = {"ENV": "production", "SECRET_KEY": "x" * 40, "WORKERS": 1, "INSTANCE_PATH": str(tmp_path)}
+    with pytest.raises(ConfigError, match="TRAINER_AUDIT_KEY must be set"):
+        create_app(base)
+    with pytest.raises(ConfigError, match="TRAINER_AUDIT_KEY is too short"):
+        create_app({**base, "AUDIT_KEY": "short"})
+    with pytest.raises(ConfigError, match="must differ from TRAINER_SECRET_KEY"):
+        create_app({**base, "AUDIT_KEY": "x" * 40})
+    assert create_app({**base, "AUDIT_KEY": "a" * 32}).config["AUDIT_KEY"] == "a" * 32
+
+
+def test_development_generates_an_audit_key_once(tmp_path):
+    first = create_app({"SECRET_KEY": "x" * 40, "INSTANCE_PATH": str(tmp_path)}).config["AUDIT_KEY"]
+    again = create_app({"SECRET_KEY": "x" * 40, "INSTANCE_PATH": str(tmp_path)}).config["AUDIT_KEY"]
+    assert first == again and len(first) >= 32
+    assert (tmp_path / "audit_key").stat().st_mode & 0o077 == 0

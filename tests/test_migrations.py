@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text, update
 from sqlalchemy.engine import make_url
 
+from tests.test_audit_anchor import rechain
 from trainer import MIGRATIONS_DIRECTORY as MIGRATIONS
-from trainer import create_app
+from trainer import audit, create_app
+from trainer.audit import Actor, canonical_payload
 from trainer.extensions import db
+from trainer.models import AuditEvent
 
 
 def test_models_and_migration_head_agree(app):
@@ -105,5 +109,44 @@ def test_upgrade_closes_duplicate_current_cycles_before_refusing_them(scratch_da
             (bob.id, course.id, 5, True, None), (bob.id, course.id, 6, False, closed),
             (bob.id, other.id, 1, True, None),
         ]
+
+
+def test_the_migration_re_keys_an_existing_unkeyed_chain(scratch_database, tmp_path):
+    before = "0008_audit_hmac"
+    app = create_app({"DATABASE_URL": scratch_database, "SECRET_KEY": "s" * 40, "AUDIT_KEY": "k" * 40,
+                      "INSTANCE_PATH": str(tmp_path), "TESTING": True})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision=f"{before}-1")
+        for n in range(3):  # as the previous version wrote them: plain SHA-256
+            audit.record(db.session, Actor.cli(), "test.event", n=n)
+        db.session.commit()
+        rechain(db.session, lambda payload: hashlib.sha256(payload).hexdigest())
+        upgrade(directory=MIGRATIONS)
+        db.session.expire_all()
+        assert audit.verify_chain(db.session) is None
+        assert len(db.session.scalars(select(AuditEvent)).all()) == 3
+        downgrade(directory=MIGRATIONS, revision=f"{before}-1")
+        db.session.expire_all()
+        first = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).first()
+        assert first.hash == hashlib.sha256(canonical_payload(first)).hexdigest()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_migration_refuses_to_re_key_a_broken_chain(scratch_database, tmp_path):
+    app = create_app({"DATABASE_URL": scratch_database, "SECRET_KEY": "s" * 40, "AUDIT_KEY": "k" * 40,
+                      "INSTANCE_PATH": str(tmp_path), "TESTING": True})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0008_audit_hmac-1")
+        made = [audit.record(db.session, Actor.cli(), "test.event", n=n) for n in range(3)]
+        db.session.commit()
+        rechain(db.session, lambda payload: hashlib.sha256(payload).hexdigest())
+        db.session.execute(update(AuditEvent).where(AuditEvent.id == made[1].id).values(details={"n": 9}))
+        db.session.commit()
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the RuntimeError's message and exits 1
+            upgrade(directory=MIGRATIONS)
+        db.session.expire_all()
+        first = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).first()
+        assert first.hash == hashlib.sha256(canonical_payload(first)).hexdigest()  # left as it was
         db.session.remove()
         db.engine.dispose()

@@ -1,18 +1,24 @@
 """The audit trail: who did what to which record, when and from where.
 
 Each event stores the hash of the one before it, so editing or deleting a past event breaks
-the chain, and `verify_chain` names the first broken link. The full IP is kept only for a
+the chain, and `verify_chain` names the first broken link. The hashes are HMACs keyed with
+TRAINER_AUDIT_KEY, which is not in the database: someone who can write to the database
+cannot recompute the chain after rewriting it. Deleting the newest events leaves a valid
+shorter chain; an anchor (the head's id and hash, kept elsewhere by the operator) catches
+that, and any rewrite before it (`check_anchor`). The full IP is kept only for a
 configurable time; the hash covers its network prefix, which survives that truncation.
 
 Events name people by id only (never by e-mail or name), so pseudonymising a leaver
 needs no change to the trail; a typed-in e-mail address of a failed sign-in is kept as a
-digest that correlates attempts without storing the address.
+keyed digest (HMAC with the server secret) that correlates attempts without storing the
+address.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 import ipaddress
 import json
 from collections.abc import Iterator
@@ -111,11 +117,31 @@ def record_many(session: Session, actor: Actor, events: list[tuple[str, Any, dic
 
 
 def email_digest(email: str) -> str:
-    """A short digest of an e-mail address: the same address gives the same digest."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
+    """A digest of a typed-in e-mail address: the same address gives the same digest, so
+    attempts can be correlated. It is an HMAC keyed with the server's secret key: without
+    the key, nobody holding a list of addresses can tell which of them a digest is."""
+    from flask import current_app  # the key is the app's; every caller runs inside it
+
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    normalised = email.strip().lower().encode()
+    return hmac.new(key, b"email-digest:" + normalised, hashlib.sha256).hexdigest()[:32]
 
 
-def event_hash(event: AuditEvent) -> str:
+def chain_key() -> bytes:
+    """The HMAC key of the chain (TRAINER_AUDIT_KEY): never stored in the database."""
+    from flask import current_app  # the key is the app's; every caller runs inside it
+
+    return str(current_app.config["AUDIT_KEY"]).encode()
+
+
+def event_hash(event: AuditEvent, key: bytes | None = None) -> str:
+    """HMAC-SHA256 over the event and its predecessor's hash, keyed with the audit key."""
+    key = key if key is not None else chain_key()
+    return hmac.new(key, canonical_payload(event), hashlib.sha256).hexdigest()
+
+
+def canonical_payload(event: Any) -> bytes:
+    """What an event's hash covers (also used by the migration that keyed the chain)."""
     payload = {
         "prev": event.prev_hash,
         "at": event.at.isoformat(),
@@ -126,8 +152,7 @@ def event_hash(event: AuditEvent) -> str:
         "target": [event.target_type, event.target_id],
         "details": event.details,
     }
-    encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(encoded.encode()).hexdigest()
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
 def ip_prefix(ip: str | None) -> str | None:
@@ -144,11 +169,54 @@ def ip_prefix(ip: str | None) -> str | None:
 
 def verify_chain(session: Session) -> AuditEvent | None:
     """The first event whose hash or link is wrong, or None when the chain is intact."""
+    key = chain_key()
     previous = GENESIS
     for event in _events_in_order(session):
-        if event.prev_hash != previous or event.hash != event_hash(event):
+        if event.prev_hash != previous or not hmac.compare_digest(event.hash, event_hash(event, key)):
             return event
         previous = event.hash
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Anchor:
+    """The head of the chain at one moment, kept outside the database by the operator."""
+
+    sequence: int  # the newest event's id
+    hash: str
+    at: str  # that event's time, ISO 8601
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, line: str) -> Anchor:
+        data = json.loads(line)
+        return cls(sequence=int(data["sequence"]), hash=str(data["hash"]), at=str(data["at"]))
+
+
+def head(session: Session) -> Anchor | None:
+    """The newest event as an anchor; None for an empty trail."""
+    event = session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+    if event is None:
+        return None
+    return Anchor(sequence=event.id, hash=event.hash, at=event.at.isoformat())
+
+
+def check_anchor(session: Session, anchor: Anchor) -> str | None:
+    """Why the trail no longer matches a head recorded earlier, or None when it does.
+
+    The anchored event must still be there with the same hash: events deleted from the end
+    (truncation) or rewritten with the chain recomputed both change that."""
+    event = session.get(AuditEvent, anchor.sequence)
+    if event is None:
+        newest = head(session)
+        ends = f"event #{newest.sequence}" if newest else "no event"
+        return (f"the anchor names event #{anchor.sequence} ({anchor.at}) but the trail has "
+                f"{ends} in its place: events were removed")
+    if not hmac.compare_digest(event.hash, anchor.hash):
+        return (f"event #{anchor.sequence} no longer has the anchored hash: the trail up to it "
+                "was rewritten")
     return None
 
 

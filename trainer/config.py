@@ -25,6 +25,9 @@ DEFAULTS: dict[str, Any] = {
     # "development" or "production". Production demands a real secret key and HTTPS cookies.
     "ENV": "development",
     "SECRET_KEY": None,
+    # Keys the audit trail's hash chain (HMAC). Kept outside the database, so whoever can
+    # write to the database cannot rewrite the trail and recompute the chain.
+    "AUDIT_KEY": None,
     # sqlite:///path or postgresql+psycopg://user@host/db. Default: instance/trainer.db.
     "DATABASE_URL": None,
     # Public address used in e-mails and calendar links.
@@ -32,10 +35,16 @@ DEFAULTS: dict[str, Any] = {
     "ORGANISATION_NAME": "Trainer",
     # Contact shown in the privacy notice.
     "PRIVACY_CONTACT": "the HR department",
-    # Flask-Limiter storage: memory:// is per process; use redis://host:6379 with >1 worker.
+    # Flask-Limiter storage: memory:// is per process, so production refuses it with more
+    # than one worker; use redis://host:6379 (docs/security.md, "Rate limits").
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Failed sign-ins per client network (IPv4 address or IPv6 /64).
     "LOGIN_LIMIT_PER_IP": "20 per 10 minutes",
+    # Failed sign-ins per account from one client network: a stranger cannot lock the
+    # owner out from elsewhere...
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per 10 minutes",
+    # ...and per account from everywhere together, the ceiling for a distributed guesser.
+    "LOGIN_LIMIT_PER_ACCOUNT_TOTAL": "30 per 10 minutes",
     # Sessions: absolute lifetime and idle timeout.
     "SESSION_LIFETIME_HOURS": 12,
     "SESSION_IDLE_MINUTES": 60,
@@ -133,7 +142,10 @@ def apply_config(config: Any, instance_path: str, overrides: dict[str, Any] | No
         raise ConfigError(f"TRAINER_ENV must be 'development' or 'production', not {config['ENV']!r}")
     config["SQLALCHEMY_DATABASE_URI"] = database_url(config["DATABASE_URL"], instance_path)
     config["SECRET_KEY"] = _secret_key(config, instance_path)
+    config["AUDIT_KEY"] = _audit_key(config, instance_path)
     production = config["ENV"] == "production"
+    if production:
+        _check_rate_limit_storage(config)
     config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -178,24 +190,54 @@ def _secret_key(config: dict[str, Any], instance_path: str) -> str:
     key_file = Path(instance_path) / "secret_key"
     key = config.get("SECRET_KEY")
     if config["ENV"] == "production":
-        if not key:
-            raise ConfigError(
-                "TRAINER_SECRET_KEY must be set when TRAINER_ENV=production "
-                '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))")'
-            )
-        if len(str(key)) < MIN_SECRET_LENGTH:
-            raise ConfigError(
-                f"TRAINER_SECRET_KEY is too short for production: use at least "
-                f"{MIN_SECRET_LENGTH} random characters"
-            )
-        if key_file.exists() and key_file.read_text().strip() == str(key):
+        key = _production_key("TRAINER_SECRET_KEY", key)
+        if key_file.exists() and key_file.read_text().strip() == key:
             raise ConfigError(
                 "TRAINER_SECRET_KEY is the generated development key; production needs its own"
             )
-        return str(key)
+        return key
     if key:
         return str(key)
     return _development_key(key_file)
+
+
+def _production_key(name: str, key: Any, why: str = "") -> str:
+    """A key production cannot do without: set, and long enough to be random."""
+    if not key:
+        raise ConfigError(
+            f"{name} must be set when TRAINER_ENV=production{why} "
+            '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))")'
+        )
+    if len(str(key)) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"{name} is too short for production: use at least "
+                          f"{MIN_SECRET_LENGTH} random characters")
+    return str(key)
+
+
+def _check_rate_limit_storage(config: dict[str, Any]) -> None:
+    """memory:// counts per process: with two workers every limit doubles (the sign-in limit
+    of 5 let 10 guesses through), so production refuses it unless one worker serves."""
+    storage = str(config["RATELIMIT_STORAGE_URI"])
+    if storage.startswith("memory://") and int(config["WORKERS"]) > 1:
+        raise ConfigError(
+            f"TRAINER_RATELIMIT_STORAGE_URI is {storage} but TRAINER_WORKERS={config['WORKERS']}: "
+            "in-memory rate limits are per process, so each worker would allow the full limit; "
+            "set TRAINER_RATELIMIT_STORAGE_URI=redis://HOST:6379 (shared by every worker and host) "
+            "or TRAINER_WORKERS=1"
+        )
+
+
+def _audit_key(config: dict[str, Any], instance_path: str) -> str:
+    """Production: TRAINER_AUDIT_KEY is required (not the secret key: it must outlive a
+    rotation of that). Development: one is generated once into the instance folder."""
+    key = config.get("AUDIT_KEY")
+    if config["ENV"] == "production":
+        key = _production_key("TRAINER_AUDIT_KEY", key, ": it keys the audit trail's hash chain; "
+                              "keep it outside the database and its backups")
+        if key == str(config["SECRET_KEY"]):
+            raise ConfigError("TRAINER_AUDIT_KEY must differ from TRAINER_SECRET_KEY")
+        return key
+    return str(key) if key else _development_key(Path(instance_path) / "audit_key")
 
 
 def _development_key(key_file: Path) -> str:

@@ -1,7 +1,6 @@
 """Flask extensions, created unbound here and bound to the app in create_app."""
 
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,4 +25,13 @@ db = TypedSQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def _client_network() -> str:
+    from trainer.web.ratelimits import client_network  # web/ imports this module
+
+    return client_network()
+
+
+# Per-IP limits count per client network: an IPv4 address, or an IPv6 /64.
+limiter = Limiter(key_func=_client_network, default_limits=[])

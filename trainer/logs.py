@@ -8,11 +8,30 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from trainer import clock
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"
+# Anything shaped like an e-mail address (an SMTP server's answer may quote one).
+_ADDRESS = re.compile(r"[^\s<>()\[\]\"',;:@]+@[^\s<>()\[\]\"',;:@]+\.[A-Za-z0-9-]+")
+
+
+def without_addresses(text: str) -> str:
+    """`text` with every e-mail address replaced by "<address>": for log lines."""
+    return _ADDRESS.sub("<address>", text)
+
+
+class AddressRedactingFilter(logging.Filter):
+    """Last line of defence: no e-mail address leaves through Trainer's log handler, even
+    from a library's log line (Trainer's own lines name people by id)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "@" in message:
+            record.msg, record.args = without_addresses(message), None
+        return True
 
 
 class RequestIdFilter(logging.Filter):
@@ -45,6 +64,7 @@ def configure_logging(production: bool) -> None:
         handler = logging.StreamHandler()
         handler.trainer = True  # type: ignore[attr-defined]  # marks the handler installed here
         handler.addFilter(RequestIdFilter())
+        handler.addFilter(AddressRedactingFilter())
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter() if production else logging.Formatter(TEXT_FORMAT))
     root.setLevel(logging.INFO)

@@ -48,7 +48,8 @@ def assert_same_time(client, path: str, forms: dict[str, dict[str, str]]) -> Non
 
 
 def unlimited(app) -> None:
-    app.config.update(LOGIN_LIMIT_PER_IP="100000 per minute", LOGIN_LIMIT_PER_ACCOUNT="100000 per minute")
+    app.config.update(LOGIN_LIMIT_PER_IP="100000 per minute", LOGIN_LIMIT_PER_ACCOUNT="100000 per minute",
+                      LOGIN_LIMIT_PER_ACCOUNT_TOTAL="100000 per minute")
 
 
 def test_a_reset_request_takes_as_long_for_an_unknown_address(app, session, client):

@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from trainer import clock
+from trainer.logs import without_addresses
 from trainer.notify.compose import template_environment
 from trainer.notify.mailer import DeliveryError, open_mailer
 from trainer.notify.settings import ReminderSettings
@@ -35,12 +36,18 @@ def password_reset_message(settings: ReminderSettings, *, name: str, email: str,
     return message
 
 
-def send_now(settings: ReminderSettings, message: EmailMessage) -> bool:
-    """Send one message straight away; False (and a log line) if the server refused it."""
+def send_now(settings: ReminderSettings, message: EmailMessage, about: str) -> bool:
+    """Send one message straight away; False (and a log line) if the server refused it.
+
+    `about` names the e-mail in log lines ("a password-reset e-mail for user 42"): never
+    the address, never the link."""
+    if settings.smtp is None and settings.mail_unavailable is None:  # log-only mail
+        log.info("%s was not sent (no SMTP host)", about)
+        return True
     try:
         with open_mailer(settings) as mailer:
             mailer.send(message)
     except DeliveryError as error:
-        log.error("account e-mail to %s not sent: %s", message["To"], error.reason)
+        log.error("%s was not sent: %s", about, without_addresses(error.reason))
         return False
     return True

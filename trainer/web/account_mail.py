@@ -23,7 +23,7 @@ def send_reset_link_after_response(reset: ResetRequest) -> None:
     """E-mail a reset link already made (an admin's "send reset link") after the response."""
     settings = ReminderSettings.from_config(current_app.config)
     link_base = _reset_link_base(settings)
-    _after_response(lambda: send_now(settings, _message(settings, link_base, reset)))
+    _after_response(lambda: send_now(settings, _message(settings, link_base, reset), _about(reset)))
 
 
 def reset_by_email_after_response(email: str, actor: Actor, policy: PasswordPolicy) -> None:
@@ -39,9 +39,13 @@ def reset_by_email_after_response(email: str, actor: Actor, policy: PasswordPoli
             reset = request_reset(db.session, actor, email, policy)
             db.session.commit()
         if reset is not None:
-            send_now(settings, _message(settings, link_base, reset))
+            send_now(settings, _message(settings, link_base, reset), _about(reset))
 
     _after_response(reset_and_mail)
+
+
+def _about(reset: ResetRequest) -> str:
+    return f"a password-reset e-mail for user {reset.user_id}"
 
 
 def _reset_link_base(settings: ReminderSettings) -> str:

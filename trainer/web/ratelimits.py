@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import logging
 import time
 
@@ -18,9 +19,36 @@ from trainer.models import AuditEvent
 log = logging.getLogger(__name__)
 
 
+def client_network() -> str:
+    """Who is asking, for per-IP limits: the IPv4 address, or the IPv6 /64 (one subscriber
+    gets a whole /64 and can rotate addresses in it freely)."""
+    raw = request.remote_addr or ""
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw or "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _typed_account() -> str:
+    # The keyed digest of the typed address, whether or not an account has it (Flask-Limiter
+    # logs keys and keeps them in its storage: no plaintext address there).
+    return audit.email_digest((request.form.get("email") or "")[:254])
+
+
 def account_key() -> str:
-    """Per-account limit: the e-mail typed in, whether or not an account has it."""
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+    """Per-account limit from one client network: failures elsewhere (a stranger trying to
+    lock the owner out) do not count against the owner's network."""
+    return f"account:{_typed_account()}:from:{client_network()}"
+
+
+def account_total_key() -> str:
+    """The account-wide ceiling, over every network together."""
+    return f"account:{_typed_account()}"
 
 
 def signed_in_key() -> str:
@@ -50,7 +78,7 @@ def password_change_breached(limit: RequestLimit) -> None:
 def login_breached(limit: RequestLimit) -> None:
     """Record a lockout in the audit trail, once per key and window (not per refused try)."""
     per_account = "account:" in limit.key
-    scope = audit.email_digest(account_key().removeprefix("account:")) if per_account else "ip"
+    scope = _typed_account() if per_account else "ip"
     since = clock.now() - dt.timedelta(minutes=10)
     recent = db.session.scalars(
         select(AuditEvent.details).where(

@@ -17,7 +17,7 @@ from trainer.web.auth import bp
 from trainer.web.auth.forms import ChangePasswordForm, ForgotPasswordForm, NewPasswordForm
 from trainer.web.context import current_actor, password_policy
 from trainer.web.current import signed_in_user
-from trainer.web.ratelimits import account_key, password_change_breached, signed_in_key
+from trainer.web.ratelimits import account_key, account_total_key, password_change_breached, signed_in_key
 
 SENT = ("If an account exists for that address, we have sent it a link to choose a new "
         "password. The link works for an hour.")
@@ -28,6 +28,8 @@ SENT = ("If an account exists for that address, we have sent it a link to choose
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], scope="reset-ip")
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
                key_func=account_key, scope="reset-account")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_TOTAL"], methods=["POST"],
+               key_func=account_total_key, scope="reset-account-total")
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -21,7 +21,7 @@ from trainer.web.auth import bp
 from trainer.web.auth.forms import LoginForm, LogoutForm
 from trainer.web.context import client_ip, current_actor, password_policy, safe_next_url
 from trainer.web.current import current_user, signed_in_user
-from trainer.web.ratelimits import account_key, login_breached
+from trainer.web.ratelimits import account_key, account_total_key, login_breached
 from trainer.web.session import start_session
 
 FAILED_MESSAGE = "The e-mail address or password is not right, or the account is not active."
@@ -34,6 +34,9 @@ FAILED_MESSAGE = "The e-mail address or password is not right, or the account is
                deduct_when=lambda response: response.status_code != 302)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
                key_func=account_key, scope="login-account", on_breach=login_breached,
+               deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_TOTAL"], methods=["POST"],
+               key_func=account_total_key, scope="login-account-total", on_breach=login_breached,
                deduct_when=lambda response: response.status_code != 302)
 def login():
     if current_user.is_authenticated:
