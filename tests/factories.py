@@ -42,13 +42,16 @@ def make_user(
     manager: User | None = None,
     hired_on: dt.date | None = None,
     active: bool = True,
+    hr_departments: list[str] | None = None,
 ) -> User:
+    """An HR user sees every department unless `hr_departments` names the ones they see."""
     n = next(_sequence)
     user = User(
         email=email or f"person{n}@example.com",
         name=name or f"Person {n}",
         job_role=job_role,
         is_hr="hr" in roles,
+        hr_all_departments="hr" in roles and hr_departments is None,
         is_admin="admin" in roles,
         is_auditor="auditor" in roles,
         password_hash=_password_hash(password) if password else None,
@@ -58,6 +61,8 @@ def make_user(
     )
     if department:
         user.department = get_or_create_department(session, department)
+    if hr_departments is not None:
+        user.hr_departments = [get_or_create_department(session, d) for d in hr_departments]
     session.add(user)
     session.flush()
     return user

@@ -32,6 +32,17 @@ def test_generated_password_is_printed_once(runner, session, auth):
     assert auth.login("hr@example.com", password).status_code == 302
 
 
+def test_an_hr_user_sees_every_department_only_when_asked(runner, session):
+    limited = runner.invoke(args=["users", "create", "--email", "hr@example.com", "--name", "H R",
+                                  "--role", "hr", "--generate-password"])
+    assert "HR scope: no department yet." in limited.output
+    everywhere = runner.invoke(args=["users", "create", "--email", "hr2@example.com", "--name", "H R 2",
+                                     "--role", "hr", "--generate-password", "--hr-all-departments"])
+    assert everywhere.exit_code == 0 and "HR scope" not in everywhere.output
+    flags = dict(session.execute(select(User.email, User.hr_all_departments)).all())
+    assert flags == {"hr@example.com": False, "hr2@example.com": True}
+
+
 def test_weak_password_is_refused_with_a_reason(runner, session):
     result = runner.invoke(args=["users", "create", "--email", "a@example.com", "--name", "A",
                                  "--password-stdin"], input="short\n")
@@ -74,6 +85,9 @@ def test_demo_creates_an_organisation_with_working_logins(app, runner, session, 
         hr_status = client.get("/hr/").status_code
         assert hr_status == (200 if role.split("-")[0] in ("hr", "admin") else 403)  # hr-scoped too
         auth.logout()
+    hr_users = {p.email.split("@")[0]: (p.hr_all_departments, [d.name for d in p.hr_departments])
+                for p in people if p.is_hr}
+    assert hr_users == {"grace.kim": (True, []), "jonas.weber": (False, ["Customer Service"])}
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "nothing created" in again.output
     assert len(session.scalars(select(User)).all()) == len(people)

@@ -150,3 +150,26 @@ def test_the_migration_refuses_to_re_key_a_broken_chain(scratch_database, tmp_pa
         assert first.hash == hashlib.sha256(canonical_payload(first)).hexdigest()  # left as it was
         db.session.remove()
         db.engine.dispose()
+
+
+def test_hr_users_who_saw_everything_keep_it_explicitly(scratch_database, tmp_path):
+    """0008: an HR user with no department ticked used to see every department; after the
+    upgrade that is their explicit choice, and a limited HR user stays limited."""
+    app = create_app({"DATABASE_URL": scratch_database, "SECRET_KEY": "s" * 40,
+                      "INSTANCE_PATH": str(tmp_path), "TESTING": True})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0007_auditor_role")
+        with db.engine.begin() as connection:
+            for id_, email, is_hr in ((1, "all@example.com", True), (2, "some@example.com", True),
+                                      (3, "e@example.com", False)):
+                connection.execute(text(
+                    "INSERT INTO users (id, email, name, is_hr, is_admin, active, locale, created_at, "
+                    "session_version, digest_frequency) VALUES (:id, :email, 'X', :hr, false, true, 'en', "
+                    "CURRENT_TIMESTAMP, 1, 'immediate')"), {"id": id_, "email": email, "hr": is_hr})
+            connection.execute(text("INSERT INTO departments (id, name) VALUES (1, 'Sales')"))
+            connection.execute(text("INSERT INTO hr_scope (user_id, department_id) VALUES (2, 1)"))
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, hr_all_departments FROM users ORDER BY id")).all()
+        assert [(id_, bool(flag)) for id_, flag in rows] == [(1, True), (2, False), (3, False)]
+        db.engine.dispose()

@@ -107,6 +107,9 @@ def _give_logins(people: dict[str, User]) -> list[str]:
         user.password_changed_at = clock.now()
         user.is_hr = "hr" in extra_roles
         user.is_admin = "admin" in extra_roles
+        # The HR login sees every department (chosen explicitly: scope fails closed); the
+        # scoped HR login is limited below.
+        user.hr_all_departments = user.is_hr and local != SCOPED_HR[1]
         lines.append(f"{role:9} {user.email}  password: {password}")
     return lines
 

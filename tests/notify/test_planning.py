@@ -222,6 +222,7 @@ def _kinds_by_person(session, kind: str) -> dict[int, int]:
 def _scope(session, hr: User, department: str) -> None:
     from trainer.people.accounts import get_or_create_department
 
+    hr.hr_all_departments = False
     session.execute(hr_scope.insert().values(user_id=hr.id,
                                              department_id=get_or_create_department(session, department).id))
 

@@ -68,6 +68,7 @@ def _organisation(session) -> dict:
     make_user(session, email="hal@shop.example", name="Hal HR", roles=("hr",))  # sees everyone
     hugo = make_user(session, email="hugo@shop.example", name="Hugo HR", roles=("hr",))
     for hr, department in ((hana, "Sales"), (hugo, "Engineering")):
+        hr.hr_all_departments = False
         session.execute(hr_scope.insert().values(
             user_id=hr.id, department_id=get_or_create_department(session, department).id))
     ada = make_user(session, email="ada@shop.example", name="Ada Lovelace", manager=mona)

@@ -52,7 +52,8 @@ def build_world(session) -> World:
     manager = make_user(session, email="manager@example.com", name="Manager of A", department="Sales")
     a = make_user(session, email="a@example.com", name="Employee A", department="Sales", manager=manager)
     b = make_user(session, email="b@example.com", name="Employee B", department="Support")
-    hr = make_user(session, email="hr@example.com", name="HR Sales", department="People", roles=("hr",))
+    hr = make_user(session, email="hr@example.com", name="HR Sales", department="People", roles=("hr",),
+                   hr_departments=[])
     admin = make_user(session, email="admin@example.com", name="The Admin", department="IT",
                       roles=("admin",))
     hr_all = make_user(session, email="hr-all@example.com", name="HR Everywhere", department="People",

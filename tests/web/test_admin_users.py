@@ -18,6 +18,7 @@ from trainer.models import Assignment, AuditEvent, Department, User
 from trainer.people.account_changes import AccountDetails, deactivate_account, update_account
 from trainer.people.accounts import AccountError, get_or_create_department
 from trainer.people.retention import pseudonymise
+from trainer.people.scope import visible_department_ids
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def test_the_list_filters_by_text_role_department_and_status(session, client, ad
 
 def test_the_list_shows_roles_department_job_role_and_hr_scope(session, client, admin):
     hr = make_user(session, name="Hal HR", department="Sales", job_role="Recruiter", roles=("hr",))
-    hr.hr_departments = [get_or_create_department(session, "Sales")]
+    hr.hr_departments, hr.hr_all_departments = [get_or_create_department(session, "Sales")], False
     session.commit()
     page = client.get("/admin/?q=hal").get_data(as_text=True)
     assert "<td>Sales</td>" in page and "<td>Recruiter</td>" in page and "employee, hr" in page
@@ -104,7 +105,7 @@ def test_editing_roles_and_scope_is_audited_by_id_only(session, client, admin):
     url = f"/admin/users/{person.id}"
     data = page_form(client, url)
     data.update(name="Pat Renamed", job_role="Lead", manager_email="boss@example.com", is_hr="y",
-                hr_department_ids=str(finance.id), department="Finance", save="Save")
+                hr_sees="some", hr_department_ids=str(finance.id), department="Finance", save="Save")
     assert client.post(url, data=data).status_code == 302
     session.expire_all()
     person = session.get(User, person.id)
@@ -200,3 +201,30 @@ def test_departments_typed_in_are_created(session, client, admin):
     client.post(url, data={**page_form(client, url), "department": "  New   Team ", "save": "Save"})
     session.expire_all()
     assert session.scalar(select(Department).where(Department.name == "New Team")) is not None
+
+
+def test_hr_scope_is_an_explicit_choice_and_fails_closed(session, client, admin):
+    person = make_user(session, name="Pat", email="pat@example.com", department="Sales")
+    sales = person.department_id
+    session.commit()
+    url = f"/admin/users/{person.id}"
+    unchosen = {**page_form(client, url), "is_hr": "y", "save": "Save"}
+    unchosen.pop("hr_sees", None)
+    refused = client.post(url, data=unchosen)
+    assert refused.status_code == 200
+    assert "Choose which departments this HR user sees" in refused.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(User, person.id).is_hr is False
+    for choice, ticked, expected in (("all", [], None), ("some", [str(sales)], {sales}), ("some", [], set())):
+        data = {**page_form(client, url), "is_hr": "y", "hr_sees": choice, "hr_department_ids": ticked,
+                "save": "Save"}
+        assert client.post(url, data=data).status_code == 302
+        session.expire_all()
+        person = session.get(User, person.id)
+        assert visible_department_ids(session, person) == expected, choice
+    page = client.get(url).get_data(as_text=True)
+    chosen = re.findall(r'<input checked[^>]*name="hr_sees"[^>]*value="(\w+)"', page)
+    assert chosen == ["some"]
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.updated")
+                            .order_by(AuditEvent.id.desc())).first()
+    assert (event.details["before"]["hr_scope"], event.details["after"]["hr_scope"]) == ([sales], [])

@@ -124,7 +124,7 @@ def test_completion_status_per_employee_and_per_course(session, client):
 
 def test_a_token_owned_by_sales_hr_sees_only_sales(session, client):
     org = build_org(session)
-    hr = make_user(session, email="hr@example.com", department="Sales", roles=("hr",))
+    hr = make_user(session, email="hr@example.com", department="Sales", roles=("hr",), hr_departments=[])
     session.execute(hr_scope.insert().values(user_id=hr.id, department_id=org.sales_id))
     headers = bearer(session, owner=hr)
     with clock.frozen(TODAY):

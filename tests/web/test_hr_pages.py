@@ -36,6 +36,7 @@ def org(session):
 def hr(session, auth):
     def sign_in(*, scope=None):
         user = make_user(session, email="hr@example.com", roles=("hr",), department="People")
+        user.hr_all_departments = scope is None
         for department_id in scope or ():
             session.execute(hr_scope.insert().values(user_id=user.id, department_id=department_id))
         session.commit()
@@ -214,3 +215,12 @@ def test_employees_cannot_reach_hr_pages(org, client, auth):
         response = client.get(url)
         response.close()
         assert response.status_code == 403, url
+
+
+def test_hr_with_no_department_ticked_sees_nobody(session, client, auth, org):
+    user = make_user(session, email="hr@example.com", roles=("hr",), department="People", hr_departments=[])
+    session.commit()
+    auth.login(user.email)
+    page = client.get("/hr/employees").get_data(as_text=True)
+    assert "sam@example.com" not in page and "uma@example.com" not in page
+    assert client.get(f"/hr/employees/{org.sam.id}").status_code == 404

@@ -41,10 +41,12 @@ def users_group() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--generate-password", "generate", is_flag=True,
               help="Generate a password and print it once.")
+@click.option("--hr-all-departments", is_flag=True,
+              help="With --role hr: sees every department (otherwise none until an admin ticks some).")
 @with_appcontext
 def create_command(email: str, name: str, roles: tuple[str, ...], department: str | None,
                    job_role: str | None, manager_email: str | None, auditor_until: dt.datetime | None,
-                   password_stdin: bool, generate: bool) -> None:
+                   password_stdin: bool, generate: bool, hr_all_departments: bool) -> None:
     """Create an account; the password is prompted for unless given another way."""
     if auditor_until is not None and "auditor" not in roles:
         raise click.BadParameter("only with --role auditor.", param_hint="--auditor-until")
@@ -57,8 +59,12 @@ def create_command(email: str, name: str, roles: tuple[str, ...], department: st
     except AccountError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
+    user.hr_all_departments = user.is_hr and hr_all_departments
     db.session.commit()
     click.echo(f"Created {user.email} ({', '.join(sorted(user.roles))}).")
+    if user.is_hr and not hr_all_departments:
+        click.echo("HR scope: no department yet. Tick departments on Admin → Users, or create the "
+                   "account with --hr-all-departments.")
     if generate:
         click.echo(f"Password (shown once): {password}")
 

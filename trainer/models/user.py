@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Index, String, Table
+from sqlalchemy import Column, ForeignKey, Index, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer import clock
@@ -13,7 +13,7 @@ from trainer.models.base import Base
 
 ROLES = ("employee", "hr", "admin", "auditor")
 
-# An HR user with rows here sees only these departments; with none, every department.
+# The departments an HR user sees, unless `User.hr_all_departments` (none: no department).
 hr_scope = Table(
     "hr_scope",
     Base.metadata,
@@ -57,6 +57,9 @@ class User(UserMixin, Base):
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_hr: Mapped[bool] = mapped_column(default=False)
+    # HR sees every department only when this is chosen; otherwise the departments in
+    # hr_scope, and with none of them, nothing (scope fails closed).
+    hr_all_departments: Mapped[bool] = mapped_column(default=False, server_default=false())
     is_admin: Mapped[bool] = mapped_column(default=False)
     # Read-only access to HR figures, lists, exports and the audit log (an internal or
     # external auditor); from the day after `auditor_until` the role is gone by itself.

@@ -242,13 +242,12 @@ def _hr_escalations(
     if not hr_ids:
         return None
     manager, hr = aliased(User), aliased(User)
-    scoped = exists().where(hr_scope.c.user_id == hr.id)
     covers = exists().where(hr_scope.c.user_id == hr.id, hr_scope.c.department_id == User.department_id)
     return (
         _escalations(today, settings, stamp, hr)
         .outerjoin(manager, _is_manager(manager))
         .join(hr, and_(hr.id.in_(hr_ids), hr.id != User.id))
-        .where(manager.id.is_(None), or_(covers, ~scoped))
+        .where(manager.id.is_(None), or_(covers, hr.hr_all_departments.is_(True)))
     )
 
 

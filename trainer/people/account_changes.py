@@ -42,6 +42,8 @@ class AccountDetails:
     is_admin: bool = False
     is_auditor: bool = False
     auditor_until: dt.date | None = None  # the auditor role's last day; None: no end
+    # HR sees every department only when chosen; else hr_department_ids (none: nobody).
+    hr_all_departments: bool = False
     hr_department_ids: list[int] = dataclasses.field(default_factory=list)
 
 
@@ -54,11 +56,13 @@ def create_account(session: Session, actor: Actor, email: str, details: AccountD
         email=email, name=details.name, roles=roles, department=details.department,
         job_role=details.job_role, manager_email=details.manager_email, password=password,
         auditor_until=details.auditor_until))
-    if details.is_hr and details.hr_department_ids:
-        user.hr_departments = _departments(session, details.hr_department_ids)
+    if details.is_hr:
+        user.hr_all_departments = details.hr_all_departments
+        chosen = [] if details.hr_all_departments else details.hr_department_ids
+        user.hr_departments = _departments(session, chosen) if chosen else []
         session.flush()
         audit.record(session, actor, "user.updated", user, changed=["hr_scope"],
-                     before={"hr_scope": []}, after={"hr_scope": sorted(details.hr_department_ids)})
+                     before={"hr_scope": []}, after={"hr_scope": _recorded(user)["hr_scope"]})
     return user
 
 
@@ -80,7 +84,9 @@ def update_account(session: Session, actor: Actor, user: User, details: AccountD
     user.is_hr, user.is_admin = details.is_hr, details.is_admin
     user.is_auditor = details.is_auditor
     user.auditor_until = details.auditor_until if details.is_auditor else None
-    user.hr_departments = _departments(session, details.hr_department_ids) if details.is_hr else []
+    user.hr_all_departments = details.is_hr and details.hr_all_departments
+    scoped = details.is_hr and not details.hr_all_departments
+    user.hr_departments = _departments(session, details.hr_department_ids) if scoped else []
     session.flush()
     after = _recorded(user)
     differing = [key for key in after if before[key] != after[key]]
@@ -94,7 +100,7 @@ def update_account(session: Session, actor: Actor, user: User, details: AccountD
 def _recorded(user: User) -> dict[str, Any]:
     """The fields whose values audit events may hold: ids and roles."""
     return {"department_id": user.department_id, "manager_id": user.manager_id, "roles": sorted(user.roles),
-            "hr_scope": sorted(d.id for d in user.hr_departments),
+            "hr_scope": "all" if user.hr_all_departments else sorted(d.id for d in user.hr_departments),
             "auditor_until": user.auditor_until.isoformat() if user.auditor_until else None}
 
 

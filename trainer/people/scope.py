@@ -1,4 +1,9 @@
-"""Which people an HR user may see: every department, or only those in their scope."""
+"""Which people an HR user may see: every department, or only those in their scope.
+
+The scope fails closed: every department only when that was chosen explicitly
+(`User.hr_all_departments`); an HR user limited to departments with none ticked sees
+nobody, and so does anyone without the HR role.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +18,15 @@ Columns = TypeVarTuple("Columns")
 
 
 def visible_department_ids(session: Session, viewer: User) -> set[int] | None:
-    """None means every department; a set limits HR (admins and auditors see everyone)."""
+    """None means every department; a set limits HR, and may be empty (admins and auditors
+    see everyone; someone who is not HR sees no department)."""
     if viewer.is_admin or "auditor" in viewer.roles:
         return None
-    ids = set(session.scalars(select(hr_scope.c.department_id).where(hr_scope.c.user_id == viewer.id)))
-    return ids or None
+    if not viewer.is_hr:
+        return set()
+    if viewer.hr_all_departments:
+        return None
+    return set(session.scalars(select(hr_scope.c.department_id).where(hr_scope.c.user_id == viewer.id)))
 
 
 def restrict_to_scope(query: Select[*Columns], department_ids: set[int] | None) -> Select[*Columns]:

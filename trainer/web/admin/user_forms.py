@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # types-WTForms lags WTForms 3.3
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from trainer.extensions import db
 from trainer.models import Department, User
@@ -32,9 +32,16 @@ class AccountForm(FlaskForm):
     is_auditor = BooleanField("Auditor: reads HR figures, lists, exports and the audit log; changes nothing")
     auditor_until = DateField("Auditor until (last day)", validators=[Optional()],
                               description="Leave empty for no end date. From the next day the role is gone.")
-    hr_department_ids = MultiCheckboxField("HR sees only these departments", coerce=int,
-                                           description="None ticked: every department.")
+    hr_sees = RadioField("Departments HR sees", validate_choice=False, choices=[
+        SelectChoice("all", "Every department"),
+        SelectChoice("some", "Only the departments ticked below (none ticked: no one)"),
+    ])
+    hr_department_ids = MultiCheckboxField("Departments", coerce=int)
     save = SubmitField("Save")
+
+    def validate_hr_sees(self, field: RadioField) -> None:
+        if self.is_hr.data and field.data not in ("all", "some"):
+            raise ValidationError("Choose which departments this HR user sees: every one, or only some.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,6 +54,7 @@ class AccountForm(FlaskForm):
             manager_email=(self.manager_email.data or "").strip() or None,
             is_hr=bool(self.is_hr.data), is_admin=bool(self.is_admin.data),
             is_auditor=bool(self.is_auditor.data), auditor_until=self.auditor_until.data,
+            hr_all_departments=self.hr_sees.data == "all",
             hr_department_ids=list(self.hr_department_ids.data or []))
 
     def fill_from(self, user: User) -> None:
@@ -59,6 +67,7 @@ class AccountForm(FlaskForm):
         self.is_auditor.data = user.is_auditor
         self.auditor_until.data = user.auditor_until
         self.hr_department_ids.data = [d.id for d in user.hr_departments]
+        self.hr_sees.data = ("all" if user.hr_all_departments else "some") if user.is_hr else None
 
 
 class NewAccountForm(AccountForm):
