@@ -81,7 +81,7 @@ def test_an_auditor_downloads_the_pack_from_the_exports_page(session, client, au
 
 
 def test_a_scoped_hr_users_pack_holds_only_their_departments(session, client, auth, org):
-    hr = make_user(session, email="hr@example.com", department="People", roles=("hr",))
+    hr = make_user(session, email="hr@example.com", department="People", roles=("hr",), hr_departments=[])
     session.execute(hr_scope.insert().values(user_id=hr.id, department_id=org.sales_id))
     session.commit()
     auth.login("hr@example.com")
