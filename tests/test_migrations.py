@@ -153,12 +153,12 @@ def test_the_migration_refuses_to_re_key_a_broken_chain(scratch_database, tmp_pa
 
 
 def test_hr_users_who_saw_everything_keep_it_explicitly(scratch_database, tmp_path):
-    """0008: an HR user with no department ticked used to see every department; after the
+    """0009: an HR user with no department ticked used to see every department; after the
     upgrade that is their explicit choice, and a limited HR user stays limited."""
     app = create_app({"DATABASE_URL": scratch_database, "SECRET_KEY": "s" * 40,
                       "INSTANCE_PATH": str(tmp_path), "TESTING": True})
     with app.app_context():
-        upgrade(directory=MIGRATIONS, revision="0007_auditor_role")
+        upgrade(directory=MIGRATIONS, revision="0008_audit_hmac")
         with db.engine.begin() as connection:
             for id_, email, is_hr in ((1, "all@example.com", True), (2, "some@example.com", True),
                                       (3, "e@example.com", False)):

@@ -4,15 +4,15 @@ Until now an HR user with no department in hr_scope saw every department. Those 
 what they had, now chosen explicitly; from here on an HR user limited to departments with
 none ticked sees nothing.
 
-Revision ID: 0008_hr_all_departments
-Revises: 0007_auditor_role
+Revision ID: 0009_hr_all_departments
+Revises: 0008_audit_hmac
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0008_hr_all_departments"
-down_revision = "0007_auditor_role"
+revision = "0009_hr_all_departments"
+down_revision = "0008_audit_hmac"
 branch_labels = None
 depends_on = None
 
