@@ -34,7 +34,8 @@ PAGES = {
     "employee dashboard": ("ada", lambda w: "/", 6),
     "course page": ("ada", lambda w: f"/courses/{w.course.slug}", 3),
     "quiz page": ("ada", lambda w: f"/courses/{w.course.slug}/{w.lesson.slug}/quiz", 4),
-    "transcript": ("ada", lambda w: "/me/transcript", 5),
+    # + 2 fixed: the person's regulation-update tasks and policy acknowledgements
+    "transcript": ("ada", lambda w: "/me/transcript", 7),
     "HR dashboard": ("hr", lambda w: "/hr/", 10),
     "HR employee list": ("hr", lambda w: "/hr/employees", 9),
     "admin users list": ("admin", lambda w: "/admin/", 6),

@@ -45,6 +45,7 @@ class World:
     notification_id: int
     failed_mail_id: int
     update_id: int
+    policy_version_id: int
 
 
 def build_world(session) -> World:
@@ -86,7 +87,7 @@ def build_world(session) -> World:
     return World(a, b, hr, admin, manager, hr_all, auditor, course.slug, lesson.slug,
                  course.active_modules[1].slug,
                  requirement.id, attempt.id, certificate.id, certificate.code, notice.id, failed.id,
-                 update.id)
+                 update.id, course.active_modules[1].current_version_id)
 
 
 def _notification(user: User, kind: str, key: str, **extra) -> Notification:
@@ -148,6 +149,15 @@ URLS: dict[str, Callable[[World], str]] = {
     "hr.confirm_import": lambda w: "/hr/import/confirm",
     "hr.employee": lambda w: f"/hr/employees/{w.a.id}",
     "hr.employees": lambda w: "/hr/employees",
+    "hr.acknowledgements": lambda w: "/hr/acknowledgements",
+    "hr.update_acknowledgements": lambda w: f"/hr/acknowledgements/updates/{w.update_id}",
+    "hr.remind_update_acknowledgements": lambda w: f"/hr/acknowledgements/updates/{w.update_id}/remind",
+    "hr.policy_acknowledgements": lambda w: f"/hr/acknowledgements/policies/{w.policy_version_id}",
+    "hr.remind_policy_acknowledgements":
+        lambda w: f"/hr/acknowledgements/policies/{w.policy_version_id}/remind",
+    "api.acknowledgement_figures": lambda w: "/api/v1/acknowledgements",
+    "api.update_acknowledgement_people": lambda w: f"/api/v1/acknowledgements/updates/{w.update_id}",
+    "api.policy_acknowledgement_people": lambda w: f"/api/v1/acknowledgements/policies/{w.policy_version_id}",
     "hr.export_assignments": lambda w: "/hr/exports/assignments",
     "hr.export_auditor_pack": lambda w: "/hr/exports/auditor-pack",
     "hr.export_completion": lambda w: "/hr/exports/completion",

@@ -22,6 +22,7 @@ from trainer.models import (
     QuizAttempt,
     User,
 )
+from trainer.reports.acknowledgements import PersonAcknowledgement, person_acknowledgements
 
 HISTORY_LIMIT = 200
 
@@ -36,6 +37,7 @@ class EmployeeRecord:
     completions: list[Any]
     notifications: list[Notification]
     certificates: list[Certificate]
+    acknowledgements: list[PersonAcknowledgement]
 
 
 def visible_employee(session: Session, user_id: int, scope: frozenset[int] | None) -> User | None:
@@ -72,6 +74,7 @@ def employee_record(
             select(Certificate).where(Certificate.user_id == user.id)
             .order_by(Certificate.completed_on.desc(), Certificate.id.desc())
         )),
+        acknowledgements=person_acknowledgements(session, user.id, today),
     )
 
 

@@ -28,6 +28,8 @@ from trainer.models import (
     Module,
     ModuleCompletion,
     ModuleVersion,
+    RegulationUpdate,
+    UpdateAcknowledgement,
     User,
 )
 from trainer.people.scope import restrict_to_scope
@@ -178,12 +180,14 @@ def audit_evidence(
     stamp = f"{start.isoformat()}-to-{end.isoformat()}-as-of-{today.isoformat()}"
     if fmt == "csv":
         rows = itertools.chain(_module_rows(session, filters, start, end),
-                               _course_rows(session, filters, start, end))
+                               _course_rows(session, filters, start, end),
+                               _update_acknowledgement_rows(session, filters, start, end))
         return Export(f"evidence-{stamp}.csv", "text/csv",
                       csv_chunks(EVIDENCE_COLUMNS, ([today, *row] for row in rows)))
     sections = [
         ("module_completions", _records(_module_rows(session, filters, start, end))),
         ("course_completions", _records(_course_rows(session, filters, start, end))),
+        ("update_acknowledgements", _records(_update_acknowledgement_rows(session, filters, start, end))),
     ]
     return Export(f"evidence-{stamp}.json", "application/json", json_chunks(head, sections))
 
@@ -243,6 +247,32 @@ def _course_rows(
          code) in _stream(session, _evidence_people(query, filters)):
         yield ["course", done, employee_id, email, name, department, slug, title, None, None, None,
                None, None, None, cycle, reason, expires, code]
+
+
+def _update_acknowledgement_rows(
+    session: Session, filters: ReportFilter, start: dt.date, end: dt.date
+) -> Iterator[list[Any]]:
+    """Regulation updates acknowledged in the period (not tied to a course: none with a course
+    filter). The update is named in module_title, as "GDPR Art. 33: title"."""
+    if filters.course_id:
+        return
+    ua = UpdateAcknowledgement
+    since = dt.datetime.combine(start, dt.time(0), tzinfo=dt.UTC)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=dt.UTC)
+    query = (
+        select(ua.acknowledged_at, User.employee_id, User.email, User.name, Department.name,
+               RegulationUpdate.regulation, RegulationUpdate.title)
+        .join(User, User.id == ua.user_id)
+        .join(RegulationUpdate, RegulationUpdate.id == ua.regulation_update_id)
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(ua.acknowledged_at >= since, ua.acknowledged_at < until)
+        .order_by(ua.acknowledged_at, ua.id)
+    )
+    for when, employee_id, email, name, department, regulation, title in _stream(
+            session, _evidence_people(query, filters)):
+        yield ["update_acknowledgement", when, employee_id, email, name, department, None, None, None,
+               f"{regulation}: {title}", None, None, "acknowledgement", None, None, "regulation_update",
+               None, None]
 
 
 # --- assignment lists --------------------------------------------------------------------

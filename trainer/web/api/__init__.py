@@ -8,7 +8,7 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from trainer.web.api import changes, completion, employees  # noqa: E402, F401  (registers the routes)
+from trainer.web.api import acknowledgements, changes, completion, employees  # noqa: E402, F401  (registers the routes)
 from trainer.web.api.responses import BadRequest, api_error  # noqa: E402
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, render_template
 
+from trainer import clock
 from trainer.extensions import db
 from trainer.learning.certificate_pdf import certificate_facts, certificate_pdf, find_certificate
 from trainer.learning.transcript import transcript as build_transcript
+from trainer.reports.acknowledgements import person_acknowledgements
 from trainer.web.access import login_required
 from trainer.web.current import current_user
 from trainer.web.learn import bp
@@ -15,7 +17,9 @@ from trainer.web.learn import bp
 @bp.route("/me/transcript")
 @login_required
 def transcript():
-    return render_template("learn/transcript.html", records=build_transcript(db.session, current_user.id))
+    acknowledgements = person_acknowledgements(db.session, current_user.id, clock.today())
+    return render_template("learn/transcript.html", records=build_transcript(db.session, current_user.id),
+                           acknowledgements=acknowledgements)
 
 
 @bp.route("/me/certificates/<int:certificate_id>.pdf")
