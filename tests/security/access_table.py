@@ -107,6 +107,8 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "learn.mark_notification_read": STAFF,
     "learn.module": STAFF,
     "learn.my_data": STAFF,
+    "learn.my_team": STAFF,  # someone without reports sees an empty page
+    "learn.nudge": STAFF,  # only their own reports: anyone else is a 404
     "learn.my_data_download": STAFF,
     "learn.notification_preferences": STAFF,
     "learn.notifications": STAFF,

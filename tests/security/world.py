@@ -184,6 +184,8 @@ URLS: dict[str, Callable[[World], str]] = {
     "learn.mark_notification_read": lambda w: f"/me/notifications/{w.notification_id}/read",
     "learn.module": lambda w: f"/courses/{w.course_slug}/{w.lesson_slug}",
     "learn.my_data": lambda w: "/me/data",
+    "learn.my_team": lambda w: "/team",
+    "learn.nudge": lambda w: f"/team/{w.b.id}/nudge",
     "learn.my_data_download": lambda w: "/me/data.json",
     "learn.notification_preferences": lambda w: "/me/notifications/preferences",
     "learn.notifications": lambda w: "/me/notifications",

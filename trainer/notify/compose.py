@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from trainer import clock
 from trainer.notify.digest import Digest
-from trainer.notify.links import NOTIFICATIONS_PATH, absolute
+from trainer.notify.links import NOTIFICATIONS_PATH, TEAM_PATH, absolute
 from trainer.notify.settings import ReminderSettings
 from trainer.notify.wording import headline, subject_line
 
@@ -52,6 +52,7 @@ def compose(digest: Digest, settings: ReminderSettings, today: dt.date) -> Email
         "team": [Line(headline(i, today)) for i in digest.team[:MAX_TEAM_LINES]],
         "team_more": max(0, len(digest.team) - MAX_TEAM_LINES),
         "home_url": absolute(settings.base_url, "/"),
+        "team_url": absolute(settings.base_url, TEAM_PATH),
         "preferences_url": absolute(settings.base_url, NOTIFICATIONS_PATH),
         "weekly": digest.weekly,
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 NOTIFICATIONS_PATH = "/me/notifications"
+TEAM_PATH = "/team"  # a manager's view of their reports (escalations link to it)
 
 
 def learn_path(

@@ -7,8 +7,8 @@ import logging
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import login_user, logout_user
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import bindparam, exists, select
+from sqlalchemy.orm import aliased, lazyload
 
 from trainer import clock
 from trainer.extensions import db, login_manager
@@ -39,7 +39,9 @@ def init_sessions(app: Flask) -> None:
 # SQLite takes to answer it. No page reads the signed-in user's department, so it is not
 # joined; the header's count of unread notices comes with the user instead of in a query
 # of its own (see trainer.web.templating).
-_USER_BY_ID = (select(User, unread_count_of(User.id))
+_MANAGES = aliased(User, name="report")
+_USER_BY_ID = (select(User, unread_count_of(User.id),
+                      exists().where(_MANAGES.manager_id == User.id, _MANAGES.active.is_(True)))
                .where(User.id == bindparam("user_id")).options(lazyload(User.department)))
 
 
@@ -53,6 +55,7 @@ def load_user(user_id: str) -> User | None:
     if row is None or not row.User.active or row.User.session_version != int(raw_version):
         return None
     g.unread_notices = row[1]
+    g.is_manager = bool(row[2])  # the header's "My team", asked with the user
     return row.User
 
 

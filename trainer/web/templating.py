@@ -12,7 +12,8 @@ from trainer.extensions import db
 from trainer.notify.inbox import unread_count
 from trainer.web.current import current_user
 
-# (endpoint, label, roles) -- the header shows the entries the user's roles allow.
+# (endpoint, label, roles) -- the header shows the entries the user's roles allow; "manager"
+# is anyone someone reports to.
 NAVIGATION = [
     ("learn.dashboard", "My training", ("employee",)),
     ("learn.transcript", "Transcript", ("employee",)),
@@ -20,6 +21,7 @@ NAVIGATION = [
     ("hr.dashboard", "HR", ("hr", "admin", "auditor")),
     ("admin.index", "Admin", ("admin",)),
     ("admin.audit_log", "Audit log", ("auditor",)),
+    ("learn.my_team", "My team", ("manager",)),
 ]
 
 
@@ -51,6 +53,8 @@ def navigation_for_current_user() -> list[dict[str, Any]]:
     if not current_user.is_authenticated:
         return []
     user_roles = current_user.roles  # once: every current_user access goes through proxies
+    if g.get("is_manager"):  # not a role: someone active reports to them (web.session.load_user)
+        user_roles = user_roles | {"manager"}
     items = []
     for endpoint, label, roles in NAVIGATION:
         if endpoint not in current_app.view_functions:

@@ -10,5 +10,6 @@ from trainer.web.learn import (  # noqa: E402, F401  (registers the routes)
     notifications,
     quizzes,
     records,
+    team,
     views,
 )
