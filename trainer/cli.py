@@ -21,7 +21,7 @@ def _create_app() -> Flask:
     from trainer import create_app
 
     try:
-        return create_app()
+        return create_app({"CLI": True})  # the CLI's longer database time limits
     except ConfigError as error:
         click.echo(f"trainer: configuration error: {error}", err=True)
         sys.exit(2)

@@ -88,6 +88,17 @@ DEFAULTS: dict[str, Any] = {
     # Retention (days): pseudonymise leavers after this; truncate audit IPs after this.
     "RETENTION_DAYS": 730,
     "AUDIT_IP_DAYS": 90,
+    # PostgreSQL time limits, in seconds (0: none). A statement of a web request running
+    # longer is cancelled and the page answers 503 "busy"; waiting longer than the lock
+    # timeout for a row or table lock does the same. CLI commands (scheduled jobs, imports,
+    # migrations) get the longer CLI_ limits. SQLite: writers wait up to 30 s for each other.
+    "STATEMENT_TIMEOUT_SECONDS": 10,
+    "LOCK_TIMEOUT_SECONDS": 5,
+    "CLI_STATEMENT_TIMEOUT_SECONDS": 3600,
+    "CLI_LOCK_TIMEOUT_SECONDS": 60,
+    "DATABASE_CONNECT_TIMEOUT_SECONDS": 10,
+    # Set by the `trainer` command for itself (True: the CLI_ limits apply).
+    "CLI": False,
     # Reverse proxies in front of the app (for X-Forwarded-* headers).
     "PROXY_COUNT": 0,
     # `trainer serve` (gunicorn): address, worker processes, seconds before a stuck worker
@@ -153,7 +164,7 @@ def apply_config(config: Any, instance_path: str, overrides: dict[str, Any] | No
         REMEMBER_COOKIE_SECURE=production,
         REMEMBER_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=int(config["MAX_UPLOAD_MB"]) * 1024 * 1024,
-        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(config["SQLALCHEMY_DATABASE_URI"]),
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(config["SQLALCHEMY_DATABASE_URI"], config),
         RATELIMIT_STORAGE_URI=config["RATELIMIT_STORAGE_URI"],
         RATELIMIT_HEADERS_ENABLED=True,
     )
@@ -178,11 +189,31 @@ def database_url(url: str | None, instance_path: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _engine_options(url: str) -> dict[str, Any]:
+def _engine_options(url: str, config: Any) -> dict[str, Any]:
     if url.startswith("sqlite"):
         # Several threads (live-server tests, dev server) share the file; wait for locks.
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+    prefix = "CLI_" if config.get("CLI") else ""
+    statement = _seconds(config, f"{prefix}STATEMENT_TIMEOUT_SECONDS")
+    lock = _seconds(config, f"{prefix}LOCK_TIMEOUT_SECONDS")
+    connect = _seconds(config, "DATABASE_CONNECT_TIMEOUT_SECONDS")
+    options = f"-c statement_timeout={int(statement * 1000)} -c lock_timeout={int(lock * 1000)}"
+    connect_args: dict[str, Any] = {"options": options}
+    if connect:
+        connect_args["connect_timeout"] = max(1, round(connect))
+    return {"pool_pre_ping": True, "connect_args": connect_args}
+
+
+def _seconds(config: Any, name: str) -> float:
+    """A non-negative number of seconds (0: no limit)."""
+    try:
+        value = float(config[name])
+    except (TypeError, ValueError):
+        value = -1
+    if not 0 <= value <= 86400:
+        raise ConfigError(f"TRAINER_{name} must be a number of seconds from 0 (no limit) to 86400 "
+                          f"(got {config[name]!r})")
+    return value
 
 
 def _secret_key(config: dict[str, Any], instance_path: str) -> str:

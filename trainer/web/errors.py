@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from trainer.extensions import db
@@ -20,12 +21,14 @@ MESSAGES = {
     413: ("Too large", "The upload is larger than this server accepts."),
     429: ("Too many attempts", "Too many attempts in a short time."),
     500: ("Something went wrong", "An unexpected error happened. It has been logged."),
+    503: ("Busy", "The database is busy. Please try again in a moment; nothing was saved."),
 }
 
 
 def init_errors(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(OperationalError, handle_database_busy)
     app.register_error_handler(Exception, handle_unexpected)
 
 
@@ -43,13 +46,32 @@ def handle_http(error: HTTPException):
     return render_error(code, detail)
 
 
+# PostgreSQL's SQLSTATEs for "statement timeout" / "lock timeout": the database is busy.
+BUSY_STATES = {"57014": "statement timeout", "55P03": "lock timeout"}
+
+
+def handle_database_busy(error: OperationalError):
+    """A statement or lock timeout: 503 "busy, try again", not a 500 and not a hung worker."""
+    state = getattr(error.orig, "sqlstate", None)
+    if state not in BUSY_STATES:
+        return handle_unexpected(error)
+    log.warning("database %s on %s %s", BUSY_STATES[state], request.method, request.path)
+    _rollback()
+    response, code = render_error(503, bare=True)  # the full page would query the busy database
+    return response, code, {"Retry-After": "5"}
+
+
 def handle_unexpected(error: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
+    _rollback()
+    return render_error(500)
+
+
+def _rollback() -> None:
     try:
         db.session.rollback()
     except Exception:
         log.warning("rollback after error failed", exc_info=True)
-    return render_error(500)
 
 
 def _size(limit: int) -> str:
@@ -67,11 +89,14 @@ def _retry_message(error: HTTPException) -> str:
     return f"Too many attempts in a short time. Try again in {minutes} {unit}."
 
 
-def render_error(code: int, detail: str | None = None):
+def render_error(code: int, detail: str | None = None, *, bare: bool = False):
     title, message = MESSAGES.get(code, MESSAGES[500])
     message = detail or message
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return jsonify(error=title, message=message), code
+    if bare:  # no context processors: they would look up the signed-in user in the database
+        page = current_app.jinja_env.get_template("errors/bare.html")
+        return page.render(code=code, title=title, message=message), code
     try:
         return render_template("errors/error.html", code=code, title=title, message=message), code
     except Exception:
