@@ -32,6 +32,11 @@ def register_commands(app: Flask) -> None:
 
     for command in COMMANDS:
         app.cli.add_command(command)
+    from trainer.commands.backup import backup_command
+
+    db_group = app.cli.commands["db"]  # Flask-Migrate's group, added by migrate.init_app
+    assert isinstance(db_group, click.Group)
+    db_group.add_command(backup_command)  # `trainer db backup`, beside upgrade and friends
 
 
 class TrainerGroup(FlaskGroup):
