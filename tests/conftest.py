@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 # Tests must not pick up a developer's TRAINER_* settings.
 for _name in [n for n in os.environ if n.startswith("TRAINER_") and not n.startswith("TRAINER_TEST_")]:
@@ -91,6 +93,25 @@ def app(_session_app: Flask) -> Iterator[Flask]:
     _session_app.config.update(saved_config)
     limiter.reset()
     clock.freeze(None)
+
+
+@pytest.fixture
+def scratch_database(test_database_url, tmp_path):
+    """A second, empty database of the same kind as the test database."""
+    url = make_url(test_database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    name = f"trainer_scratch_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture

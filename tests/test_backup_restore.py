@@ -15,7 +15,6 @@ import re
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -129,65 +128,35 @@ def assert_consistent_snapshot(source: dict[str, set[str]], restored: dict[str, 
     assert any("test.before_backup" in r for r in restored["audit_events"])
 
 
-def test_sqlite_backup_and_restore_as_documented(session, test_database_url, tmp_path):
-    if not test_database_url.startswith("sqlite"):
-        pytest.skip("the SQLite commands; the PostgreSQL ones run on PostgreSQL")
-    some_history(session)
-    backups, restored_instance = tmp_path / "backups", tmp_path / "restored"
-    backups.mkdir(), restored_instance.mkdir()
-    source_env = {"TRAINER_DATABASE_URL": test_database_url, "TRAINER_INSTANCE_PATH": str(tmp_path)}
-    with writer(source_env, tmp_path) as progress:
-        written_before = int(progress.read_text())
-        backup = run_documented("sqlite-backup", BACKUP_DIR=str(backups), **source_env)
-        assert backup.returncode == 0, backup.stderr
-    [backup_file] = backups.iterdir()
-    assert re.fullmatch(r"trainer-\d{4}-\d{2}-\d{2}\.db", backup_file.name)
-    # A crash left a journal beside the database the backup replaces.
-    (restored_instance / "trainer.db").write_bytes(b"old database")
-    (restored_instance / "trainer.db-journal").write_bytes(os.urandom(4096))
-    restore = run_documented("sqlite-restore", BACKUP_FILE=str(backup_file),
-                             TRAINER_INSTANCE_PATH=str(restored_instance))
-    assert restore.returncode == 0, restore.stderr
-    assert "Audit trail intact." in restore.stdout
-    assert not (restored_instance / "trainer.db-journal").exists()
-    assert_consistent_snapshot(table_rows(test_database_url),
-                               table_rows(f"sqlite:///{restored_instance / 'trainer.db'}"), written_before)
-
-
-@pytest.fixture
-def empty_postgresql_database(test_database_url) -> Iterator[str]:
-    url = make_url(test_database_url)
-    name = f"trainer_restored_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def test_postgresql_backup_and_restore_as_documented(session, test_database_url, tmp_path, request):
-    if not test_database_url.startswith("postgresql"):
-        pytest.skip("the PostgreSQL commands; the SQLite ones run on SQLite")
+def test_backup_and_restore_as_documented(session, test_database_url, tmp_path, scratch_database):
+    kind = "sqlite" if test_database_url.startswith("sqlite") else "postgresql"
     some_history(session)
     backups = tmp_path / "backups"
     backups.mkdir()
     source_env = {"TRAINER_DATABASE_URL": test_database_url, "TRAINER_INSTANCE_PATH": str(tmp_path)}
     with writer(source_env, tmp_path) as progress:
         written_before = int(progress.read_text())
-        backup = run_documented("postgresql-backup", BACKUP_DIR=str(backups), **source_env)
+        backup = run_documented(f"{kind}-backup", BACKUP_DIR=str(backups), **source_env)
         assert backup.returncode == 0, backup.stderr
     [backup_file] = backups.iterdir()
-    assert re.fullmatch(r"trainer-\d{4}-\d{2}-\d{2}\.dump", backup_file.name)
-    target = request.getfixturevalue("empty_postgresql_database")
-    restore = run_documented("postgresql-restore", BACKUP_FILE=str(backup_file),
-                             TRAINER_DATABASE_URL=target, TRAINER_INSTANCE_PATH=str(tmp_path))
+    suffix = "db" if kind == "sqlite" else "dump"
+    assert re.fullmatch(rf"trainer-\d{{4}}-\d{{2}}-\d{{2}}\.{suffix}", backup_file.name)
+    if kind == "sqlite":
+        restored = tmp_path / "restored"
+        restored.mkdir()
+        # A crash left a journal beside the database the backup replaces.
+        (restored / "trainer.db").write_bytes(b"old database")
+        (restored / "trainer.db-journal").write_bytes(os.urandom(4096))
+        target_env = {"TRAINER_INSTANCE_PATH": str(restored)}
+        target_url = f"sqlite:///{restored / 'trainer.db'}"
+    else:  # an empty database, its URL exported as the document says
+        target_env = {"TRAINER_DATABASE_URL": scratch_database, "TRAINER_INSTANCE_PATH": str(tmp_path)}
+        target_url = scratch_database
+    restore = run_documented(f"{kind}-restore", BACKUP_FILE=str(backup_file), **target_env)
     assert restore.returncode == 0, restore.stderr
     assert "Audit trail intact." in restore.stdout
-    assert_consistent_snapshot(table_rows(test_database_url), table_rows(target), written_before)
+    assert not (tmp_path / "restored" / "trainer.db-journal").exists()
+    assert_consistent_snapshot(table_rows(test_database_url), table_rows(target_url), written_before)
 
 
 def test_a_backup_that_cannot_be_made_fails_loudly_and_leaves_nothing(app, runner, tmp_path):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, select, text, update
 
 from tests.test_audit_anchor import rechain
 from trainer import MIGRATIONS_DIRECTORY as MIGRATIONS
@@ -25,25 +23,6 @@ def test_models_and_migration_head_agree(app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
-
-
-@pytest.fixture
-def scratch_database(test_database_url, tmp_path):
-    """A second, empty database of the same kind as the test database."""
-    url = make_url(test_database_url)
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'scratch.db'}"
-        return
-    name = f"trainer_scratch_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_upgrade_downgrade_upgrade(scratch_database, tmp_path):
