@@ -105,3 +105,23 @@ def test_as_of_outside_the_sensible_range_is_one_clear_error(runner, day):
 def test_as_of_at_the_ends_of_the_range_works(runner, day):
     result = runner.invoke(args=["assignments", "sync", "--as-of", day])
     assert result.exit_code == 0 and result.output.startswith(f"Assignments on {day}")
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"BIND": "127.0.0.1:70000"}, "TRAINER_BIND must be host:port with a port from 1 to 65535"),
+    ({"BIND": "127.0.0.1"}, "TRAINER_BIND must be host:port"),
+    ({"BIND": "127.0.0.1:0"}, "TRAINER_BIND must be host:port"),
+    ({"DATABASE_URL": "postgresql+psycopg://u@db:70000/trainer"}, "TRAINER_DATABASE_URL has port 70000"),
+])
+def test_bad_ports_are_named(app_config, overrides, message):
+    from trainer import ConfigError, create_app
+
+    with pytest.raises(ConfigError, match=message):
+        create_app({**app_config, **overrides})
+
+
+def test_boundary_ports_are_accepted(app_config):
+    from trainer import create_app
+
+    create_app({**app_config, "BIND": "[::1]:65535"})
+    create_app({**app_config, "BIND": "127.0.0.1:1"})

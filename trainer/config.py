@@ -154,6 +154,7 @@ def apply_config(config: Any, instance_path: str, overrides: dict[str, Any] | No
     config["SQLALCHEMY_DATABASE_URI"] = database_url(config["DATABASE_URL"], instance_path)
     config["SECRET_KEY"] = _secret_key(config, instance_path)
     config["AUDIT_KEY"] = _audit_key(config, instance_path)
+    _check_bind(config["BIND"])
     production = config["ENV"] == "production"
     if production:
         _check_rate_limit_storage(config)
@@ -184,9 +185,20 @@ def database_url(url: str | None, instance_path: str) -> str:
             f"TRAINER_DATABASE_URL uses unsupported database {backend!r}; "
             "use sqlite:///path or postgresql+psycopg://user@host/db"
         )
+    if parsed.port is not None and not 1 <= parsed.port <= 65535:
+        raise ConfigError(f"TRAINER_DATABASE_URL has port {parsed.port}; a port is from 1 to 65535")
     if backend == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
+
+
+def _check_bind(bind: Any) -> None:
+    """TRAINER_BIND is host:port (gunicorn's syntax), the port from 1 to 65535, or unix:PATH."""
+    if str(bind).startswith("unix:"):
+        return
+    host, _, port = str(bind).rpartition(":")
+    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ConfigError(f"TRAINER_BIND must be host:port with a port from 1 to 65535 (got {bind!r})")
 
 
 def _engine_options(url: str, config: Any) -> dict[str, Any]:
