@@ -128,12 +128,14 @@ def assert_consistent_snapshot(source: dict[str, set[str]], restored: dict[str, 
     assert any("test.before_backup" in r for r in restored["audit_events"])
 
 
-def test_backup_and_restore_as_documented(session, test_database_url, tmp_path, scratch_database):
+def test_backup_and_restore_as_documented(app, session, test_database_url, tmp_path, scratch_database):
     kind = "sqlite" if test_database_url.startswith("sqlite") else "postgresql"
     some_history(session)
     backups = tmp_path / "backups"
     backups.mkdir()
-    source_env = {"TRAINER_DATABASE_URL": test_database_url, "TRAINER_INSTANCE_PATH": str(tmp_path)}
+    # The application's environment, as production has it: the audit key keys the hash chain.
+    key = {"TRAINER_AUDIT_KEY": app.config["AUDIT_KEY"]}
+    source_env = {"TRAINER_DATABASE_URL": test_database_url, "TRAINER_INSTANCE_PATH": str(tmp_path), **key}
     with writer(source_env, tmp_path) as progress:
         written_before = int(progress.read_text())
         backup = run_documented(f"{kind}-backup", BACKUP_DIR=str(backups), **source_env)
@@ -147,10 +149,10 @@ def test_backup_and_restore_as_documented(session, test_database_url, tmp_path, 
         # A crash left a journal beside the database the backup replaces.
         (restored / "trainer.db").write_bytes(b"old database")
         (restored / "trainer.db-journal").write_bytes(os.urandom(4096))
-        target_env = {"TRAINER_INSTANCE_PATH": str(restored)}
+        target_env = {"TRAINER_INSTANCE_PATH": str(restored), **key}
         target_url = f"sqlite:///{restored / 'trainer.db'}"
     else:  # an empty database, its URL exported as the document says
-        target_env = {"TRAINER_DATABASE_URL": scratch_database, "TRAINER_INSTANCE_PATH": str(tmp_path)}
+        target_env = {"TRAINER_DATABASE_URL": scratch_database, "TRAINER_INSTANCE_PATH": str(tmp_path), **key}
         target_url = scratch_database
     restore = run_documented(f"{kind}-restore", BACKUP_FILE=str(backup_file), **target_env)
     assert restore.returncode == 0, restore.stderr
