@@ -37,7 +37,8 @@ PAGES = {
     # + 2 fixed: the person's regulation-update tasks and policy acknowledgements
     "transcript": ("ada", lambda w: "/me/transcript", 7),
     "HR dashboard": ("hr", lambda w: "/hr/", 10),
-    "HR employee list": ("hr", lambda w: "/hr/employees", 9),
+    # + the people's latest invitations and the count of those who never signed in
+    "HR employee list": ("hr", lambda w: "/hr/employees", 11),
     "admin users list": ("admin", lambda w: "/admin/", 6),
 }
 

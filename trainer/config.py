@@ -85,6 +85,8 @@ DEFAULTS: dict[str, Any] = {
     # PEM file of a private CA that signed the SMTP server's certificate (None: system CAs).
     "SMTP_CA_FILE": None,
     "MAIL_FROM": "trainer@localhost",
+    # Invitations (people who never signed in): days the set-password link in one works.
+    "INVITATION_DAYS": 14,
     # Retention (days): pseudonymise leavers after this; truncate audit IPs after this.
     "RETENTION_DAYS": 730,
     "AUDIT_IP_DAYS": 90,

@@ -47,15 +47,18 @@ def test_two_runs_started_together_send_each_message_once(session, tmp_path, smt
     for run, (out, err) in zip(runs, outputs, strict=True):
         assert run.returncode == 0, out + err
 
-    per_recipient = collections.Counter(m.recipients[0] for m in smtp_server.messages)
-    assert per_recipient == {p.email: 1 for p in people}  # one digest each, never two
+    # People without a password who never signed in also get their invitation: once.
+    per_recipient = collections.Counter(
+        (m.recipients[0], "invitation" if "account" in m.message["Subject"] else "digest")
+        for m in smtp_server.messages)
+    assert per_recipient == {(p.email, kind): 1 for p in people for kind in ("digest", "invitation")}
     session.expire_all()
-    assert session.scalar(select(func.count()).select_from(Notification)) == 2 * PEOPLE
+    assert session.scalar(select(func.count()).select_from(Notification)) == 3 * PEOPLE
     assert session.scalar(select(func.count()).select_from(Notification).where(
         Notification.sent_at.is_(None) | (Notification.attempts != 1))) == 0
     summaries = [out for out, _ in outputs if "another run is in progress" not in out]
     planned, sent = (sum(_count(out, label) for out in summaries) for label in ("planned", "sent"))
-    assert (planned, sent) == (2 * PEOPLE, 2 * PEOPLE)
+    assert (planned, sent) == (2 * PEOPLE, 3 * PEOPLE)
 
 
 def _count(summary: str, label: str) -> int:

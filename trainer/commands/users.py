@@ -1,4 +1,4 @@
-"""`trainer users ...`: create accounts and import staff lists from the command line."""
+"""`trainer users ...`: create accounts, import staff lists and send invitations from the command line."""
 
 from __future__ import annotations
 
@@ -9,13 +9,18 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import true
+from sqlalchemy.sql.elements import ColumnElement
 
 from trainer import clock
 from trainer.audit import Actor
 from trainer.commands.options import as_of_option
+from trainer.config import ConfigError
 from trainer.extensions import db
-from trainer.models import ROLES
-from trainer.people.accounts import AccountError, NewUser, create_user
+from trainer.identity.inviting import invitable, invite
+from trainer.models import ROLES, User
+from trainer.notify.settings import ReminderSettings
+from trainer.people.accounts import AccountError, NewUser, create_user, find_by_email
 from trainer.people.privileged import Authority
 from trainer.people.staff_apply import apply_import
 from trainer.people.staff_file import read_staff_bytes
@@ -146,3 +151,53 @@ def _print_plan(plan: ImportPlan) -> None:
     hidden = sum(max(0, len(rows) - PREVIEW_ROWS) for rows in (plan.created, plan.updated, plan.deactivated))
     if hidden:
         click.echo(f"  … and {hidden} more changes.")
+
+
+@users_group.command("invite")
+@click.option("--email", help="Invite this person (again).")
+@click.option("--all-pending", is_flag=True, help="Invite (again) everyone active who has never signed in.")
+@click.option("--dry-run", is_flag=True, help="Say whom it would invite; send nothing.")
+@with_appcontext
+def invite_command(email: str | None, all_pending: bool, dry_run: bool) -> None:
+    """E-mail invitations now to people who have never signed in (a link to choose a password,
+    or how to sign in with single sign-on). The reminder run sends each person's first
+    invitation by itself; this sends one again. Exits 1 when any could not be sent."""
+    if bool(email) == all_pending:
+        raise click.UsageError("Give either --email or --all-pending.")
+    who = _invitees(email)
+    count = invitable(db.session, who)
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run: {_people(count)} would be invited. Nothing was sent.")
+        return
+    try:
+        settings = ReminderSettings.from_config(current_app.config)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    invited = invite(db.session, settings, Actor.cli(), who)
+    d = invited.delivery
+    click.echo(f"Invited {_people(count)}: {d.sent} sent, {d.skipped} skipped, {d.retrying} to retry, "
+               f"{d.failed} failed.")
+    if d.stopped:
+        click.echo(f"Delivery stopped: the mail server could not be used ({d.stopped}). "
+                   "The next reminder run tries again.")
+    if invited.retrying:
+        sys.exit(1)
+
+
+def _invitees(email: str | None) -> ColumnElement[bool]:
+    if email is None:
+        return true()
+    user = find_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No account has the address {email}.")
+    if not user.active:
+        raise click.ClickException(f"{user.email} is deactivated; reactivate the account first.")
+    if user.last_signed_in_at is not None:
+        raise click.ClickException(f"{user.email} has signed in before; an invitation is only for people "
+                                   "who never have. Send a password reset instead.")
+    return User.id == user.id
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"

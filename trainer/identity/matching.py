@@ -60,8 +60,9 @@ def sign_in(session: Session, identity: VerifiedIdentity, settings: MatchingSett
         raise SignInRefused("inactive", NOT_ACTIVE)
     changed = [] if created else _update_profile(session, user, identity)
     changed += _sync_roles(session, user, identity, settings)
+    user.last_signed_in_at = clock.now()
     if link is not None:
-        link.last_sign_in_at = clock.now()
+        link.last_sign_in_at = user.last_signed_in_at
     session.flush()
     actor = Actor.user(user.id, ip)
     if changed:

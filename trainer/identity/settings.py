@@ -22,6 +22,8 @@ from trainer.config import ConfigError
 PROFILE_FIELDS = ("email", "email_verified", "name", "department", "job_role", "employee_id", "groups")
 OIDC_DEFAULT_CLAIMS = {"email": "email", "email_verified": "email_verified", "name": "name",
                        "groups": "groups"}
+OIDC_DEFAULT_NAME = "single sign-on"
+SAML_DEFAULT_NAME = "single sign-on (SAML)"
 SAML_DEFAULT_ATTRIBUTES = {"email": "email", "name": "name", "groups": "groups"}
 GRANTABLE_ROLES = ("hr", "admin")
 
@@ -103,7 +105,7 @@ def _oidc(config: Mapping[str, Any]) -> OidcSettings | None:
     return OidcSettings(
         discovery_url=str(discovery_url), client_id=str(config["OIDC_CLIENT_ID"]),
         client_secret=str(config["OIDC_CLIENT_SECRET"]),
-        display_name=str(config.get("OIDC_NAME") or "single sign-on"),
+        display_name=str(config.get("OIDC_NAME") or OIDC_DEFAULT_NAME),
         scopes=str(config.get("OIDC_SCOPES") or "openid email profile"),
         claims=_field_map(config, "OIDC_CLAIMS", OIDC_DEFAULT_CLAIMS),
     )
@@ -129,7 +131,7 @@ def _saml(config: Mapping[str, Any]) -> SamlSettings | None:
                           "set both or neither")
     base_url = str(config["BASE_URL"]).rstrip("/")
     return SamlSettings(
-        idp_metadata=str(metadata), display_name=str(config.get("SAML_NAME") or "single sign-on (SAML)"),
+        idp_metadata=str(metadata), display_name=str(config.get("SAML_NAME") or SAML_DEFAULT_NAME),
         sp_entity_id=str(config.get("SAML_SP_ENTITY_ID") or f"{base_url}/sso/saml/metadata"),
         attributes=_field_map(config, "SAML_ATTRIBUTES", SAML_DEFAULT_ATTRIBUTES),
         idp_initiated=flag(config, "SAML_IDP_INITIATED"),
@@ -143,6 +145,16 @@ def _field_map(config: Mapping[str, Any], name: str, defaults: Mapping[str, str]
     if unknown:
         raise ConfigError(f"TRAINER_{name} names {unknown[0]!r}; the fields are {', '.join(PROFILE_FIELDS)}")
     return {field: claim for field, claim in mapping.items() if claim}
+
+
+def button_names(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """The sign-in page's single sign-on buttons ("Sign in with …"), without parsing the rest."""
+    names = []
+    if config.get("OIDC_DISCOVERY_URL"):
+        names.append(str(config.get("OIDC_NAME") or OIDC_DEFAULT_NAME))
+    if config.get("SAML_IDP_METADATA"):
+        names.append(str(config.get("SAML_NAME") or SAML_DEFAULT_NAME))
+    return tuple(names)
 
 
 def flag(config: Mapping[str, Any], name: str, default: bool = False) -> bool:

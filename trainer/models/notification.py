@@ -18,6 +18,7 @@ NOTIFICATION_KINDS = (
     "regulation_update",
     "refresher",
     "password_reset",
+    "invitation",
 )
 
 

@@ -31,14 +31,19 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None]
 
 
+TOKEN_PURPOSES = ("reset", "invitation")
+
+
 class PasswordResetToken(Base):
-    """A single-use password reset link, valid for an hour."""
+    """A single-use link to set a password: a reset (valid for an hour) or the link in an
+    invitation (valid for INVITATION_DAYS)."""
 
     __tablename__ = "password_reset_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(12), default="reset", server_default="reset")
     created_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]

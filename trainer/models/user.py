@@ -74,6 +74,8 @@ class User(UserMixin, Base):
     # Bumped on password change or deactivation: every existing session stops being valid.
     session_version: Mapped[int] = mapped_column(default=1)
     password_changed_at: Mapped[dt.datetime | None]
+    # The last successful sign-in by any method; None: never signed in (invitations go to them).
+    last_signed_in_at: Mapped[dt.datetime | None]
     # Reminder e-mails: "immediate" or "weekly" digests (mandatory reminders cannot be muted).
     digest_frequency: Mapped[str] = mapped_column(String(10), default="immediate")
     # sha256 of the secret in the user's calendar feed URL; None = feed off.

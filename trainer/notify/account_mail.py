@@ -1,4 +1,5 @@
-"""E-mails about someone's account, sent at once (not through the reminder outbox).
+"""E-mails about someone's account. Reset links are sent at once (not through the outbox);
+invitations go through the outbox (identity/invitations.py) but are worded here too.
 
 A password-reset link is a secret: it is put in the e-mail and nowhere else, so it cannot
 wait in the outbox table for a retry. If the mail server is down the person is told nothing
@@ -11,6 +12,7 @@ import logging
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
 
 from trainer import clock
 from trainer.logs import without_addresses
@@ -22,17 +24,25 @@ log = logging.getLogger(__name__)
 
 
 def password_reset_message(settings: ReminderSettings, *, name: str, email: str, link: str) -> EmailMessage:
-    context = {"name": name, "organisation": settings.organisation_name, "link": link}
+    return account_message(settings, "password_reset", name=name, email=email,
+                           subject=f"Reset your {settings.organisation_name} training password",
+                           context={"link": link})
+
+
+def account_message(settings: ReminderSettings, template: str, *, name: str, email: str, subject: str,
+                    context: dict[str, Any]) -> EmailMessage:
+    """An e-mail to one person about their account, from `<template>.txt` and `.html`."""
+    context = {"name": name, "organisation": settings.organisation_name, **context}
     environment = template_environment()
     message = EmailMessage()
-    message["Subject"] = f"Reset your {settings.organisation_name} training password"
+    message["Subject"] = subject
     message["From"] = Address(f"{settings.organisation_name} training", addr_spec=settings.mail_from)
     message["To"] = Address(name, addr_spec=email)
     message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = make_msgid("account", domain=settings.mail_from.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(environment.get_template("password_reset.txt").render(context))
-    message.add_alternative(environment.get_template("password_reset.html").render(context), subtype="html")
+    message.set_content(environment.get_template(f"{template}.txt").render(context))
+    message.add_alternative(environment.get_template(f"{template}.html").render(context), subtype="html")
     return message
 
 

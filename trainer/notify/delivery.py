@@ -7,11 +7,13 @@ Protocol (safe when several runs overlap, on SQLite and PostgreSQL alike):
    A concurrent run's UPDATE matches none of them, so no row is ever sent by two runs.
 3. Rows that no longer need sending (completed, closed, deactivated, retired, acknowledged)
    are marked skipped: sent_at set, last_error "skipped: <why>", read_at set.
-4. Each recipient's remaining rows become one e-mail. After the server accepts it the rows
-   are marked sent and committed at once; a refusal (5xx) keeps the error on the rows,
-   counts an attempt and schedules a retry (or marks them failed after MAIL_MAX_ATTEMPTS);
-   a temporary failure (4xx, time-out, outage) keeps the error and retries later without
-   counting; when the server cannot be reached at all, the run stops there.
+4. Each recipient's remaining reminder rows become one e-mail; each invitation is an e-mail
+   of its own (identity/invitations.py builds it, issuing its set-password link just before).
+   After the server accepts an e-mail its rows are marked sent and committed at once; a
+   refusal (5xx) keeps the error on the rows, counts an attempt and schedules a retry (or
+   marks them failed after MAIL_MAX_ATTEMPTS); a temporary failure (4xx, time-out, outage)
+   keeps the error and retries later without counting; when the server cannot be reached at
+   all, the run stops there.
 
 Unlike other domain functions this one commits: the claim must be visible to other runs
 before sending, and "sent" must be durable as soon as the server has the message.
@@ -22,19 +24,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import email.errors
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+from functools import partial
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, true, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from trainer import clock
 from trainer.bulk import rowcount
+from trainer.identity.invitations import KIND as INVITATION
+from trainer.identity.invitations import invitation_email
 from trainer.models import Notification
 from trainer.notify.compose import compose
-from trainer.notify.digest import Digest, build_digests
+from trainer.notify.digest import build_digests
 from trainer.notify.items import Item, load_items
 from trainer.notify.mailer import DeliveryError, Mailer
 from trainer.notify.planning import REMINDER_KINDS
@@ -60,12 +66,24 @@ class DeliveryResult:
         return bool(self.sent or self.skipped or self.retrying or self.failed or self.released)
 
 
+DELIVERED_KINDS = (*REMINDER_KINDS, INVITATION)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Outgoing:
+    """One e-mail to send: the outbox rows it answers for and how to build it (a message,
+    or the reason the rows no longer need sending)."""
+
+    notification_ids: list[int]
+    build: Callable[[], EmailMessage | str]
+
+
 def due_condition(now: dt.datetime) -> ColumnElement[bool]:
     """Rows that may be claimed now: unsent, unclaimed, not waiting for a slot or a retry."""
     n = Notification
     return and_(
         n.sent_at.is_(None), n.failed_at.is_(None), n.claimed_by.is_(None),
-        n.channel == "email", n.kind.in_(REMINDER_KINDS),
+        n.channel == "email", n.kind.in_(DELIVERED_KINDS),
         or_(n.send_after.is_(None), n.send_after <= now),
         or_(n.next_attempt_at.is_(None), n.next_attempt_at <= now),
     )
@@ -80,12 +98,14 @@ def count_due(session: Session, now: dt.datetime) -> tuple[int, int]:
 
 
 def deliver_due(
-    session: Session, mailer: Mailer, settings: ReminderSettings, *, worker: str
+    session: Session, mailer: Mailer, settings: ReminderSettings, *, worker: str,
+    only: ColumnElement[bool] | None = None,
 ) -> DeliveryResult:
-    """Send every due reminder once, one e-mail per recipient and batch; commits as it goes."""
+    """Send every due reminder and invitation once (reminders: one e-mail per recipient and
+    batch; `only` narrows the rows, e.g. to one person's invitation); commits as it goes."""
     result = DeliveryResult(released=release_stale_claims(session, settings))
     session.commit()
-    for ids in _batches(session):
+    for ids in _batches(session, only):
         rows = _claim(session, worker, ids)
         if rows and not _deliver_batch(session, mailer, settings, worker, rows, result):
             break
@@ -101,10 +121,11 @@ def release_stale_claims(session: Session, settings: ReminderSettings) -> int:
                    claimed_by=None, claimed_at=None)
 
 
-def _batches(session: Session) -> Iterator[list[int]]:
+def _batches(session: Session, only: ColumnElement[bool] | None) -> Iterator[list[int]]:
     """Ids of due rows, RECIPIENTS_PER_BATCH recipients at a time (read once, up front)."""
     due = session.execute(
-        select(Notification.user_id, Notification.id).where(due_condition(clock.now()))
+        select(Notification.user_id, Notification.id)
+        .where(due_condition(clock.now()), true() if only is None else only)
         .order_by(Notification.user_id, Notification.id)
     ).all()
     by_recipient = [[id_ for _, id_ in group] for _, group in groupby(due, key=lambda row: row[0])]
@@ -128,36 +149,46 @@ def _claim(session: Session, worker: str, ids: list[int]) -> list[Notification]:
 
 def _deliver_batch(session: Session, mailer: Mailer, settings: ReminderSettings, worker: str,
                    rows: list[Notification], result: DeliveryResult) -> bool:
-    """Send this batch's digests; False when the server is unreachable (stop the run)."""
+    """Send this batch's e-mails; False when the server is unreachable (stop the run)."""
     today = clock.today()
     attempts = {row.id: row.attempts for row in rows}
-    items = load_items(session, rows, today)
+    invitations = [(row.id, row.user_id) for row in rows if row.kind == INVITATION]
+    items = load_items(session, [row for row in rows if row.kind != INVITATION], today)
     result.skipped += _mark_skipped(session, worker, [i for i in items if i.skip])
-    digests = build_digests(session, [i for i in items if not i.skip])
+    outgoing = [_Outgoing(d.notification_ids, partial(compose, d, settings, today))
+                for d in build_digests(session, [i for i in items if not i.skip])]
+    outgoing += [_Outgoing([id_], partial(invitation_email, session, settings, user_id))
+                 for id_, user_id in invitations]
     session.commit()  # items and digests are plain data: the ORM rows may expire now
-    for index, digest in enumerate(digests):
+    for index, mail in enumerate(outgoing):
         try:
-            mailer.send(_message(digest, settings, today))
+            message = _message(mail)
+            if isinstance(message, str):
+                result.skipped += _update(session, _mine(worker, mail.notification_ids), sent_at=clock.now(),
+                                          last_error=message, read_at=clock.now())
+                session.commit()
+                continue
+            mailer.send(message)
         except DeliveryError as error:
-            undelivered = digests[index:] if error.connection else [digest]
+            undelivered = outgoing[index:] if error.connection else [mail]
             for failed in undelivered:
-                _mark_failed(session, settings, worker, failed, attempts, error, result)
+                _mark_failed(session, settings, worker, failed.notification_ids, attempts, error, result)
             session.commit()
             if error.connection:
                 result.stopped = error.reason
                 return False
             continue
-        _update(session, _mine(worker, digest.notification_ids), sent_at=clock.now(),
+        _update(session, _mine(worker, mail.notification_ids), sent_at=clock.now(),
                 attempts=Notification.attempts + 1, last_error=None, next_attempt_at=None)
         session.commit()
-        result.sent += len(digest.notification_ids)
+        result.sent += len(mail.notification_ids)
         result.emails += 1
     return True
 
 
-def _message(digest: Digest, settings: ReminderSettings, today: dt.date) -> Any:
+def _message(mail: _Outgoing) -> EmailMessage | str:
     try:
-        return compose(digest, settings, today)
+        return mail.build()
     except (ValueError, email.errors.MessageError) as error:  # e.g. an unusable address
         raise DeliveryError(f"could not build the e-mail: {error}", connection=False,
                             permanent=True) from error
@@ -171,7 +202,7 @@ def _mark_skipped(session: Session, worker: str, items: list[Item]) -> int:
     return len(items)
 
 
-def _mark_failed(session: Session, settings: ReminderSettings, worker: str, digest: Digest,
+def _mark_failed(session: Session, settings: ReminderSettings, worker: str, ids: list[int],
                  attempts: dict[int, int], error: DeliveryError, result: DeliveryResult) -> None:
     """Keep the error and release the claim. A refusal (5xx) counts an attempt: retry with
     back-off, or give up after MAIL_MAX_ATTEMPTS. A temporary failure (outage, time-out,
@@ -179,12 +210,12 @@ def _mark_failed(session: Session, settings: ReminderSettings, worker: str, dige
     now = clock.now()
     reason = error.reason[:MAX_ERROR_LENGTH]
     if not error.permanent:
-        _update(session, _mine(worker, digest.notification_ids), last_error=reason,
+        _update(session, _mine(worker, ids), last_error=reason,
                 claimed_by=None, claimed_at=None,
                 next_attempt_at=now + dt.timedelta(minutes=settings.retry_minutes))
-        result.retrying += len(digest.notification_ids)
+        result.retrying += len(ids)
         return
-    for id_ in digest.notification_ids:
+    for id_ in ids:
         tries = attempts[id_] + 1
         values: dict[str, Any] = {"attempts": tries, "last_error": reason,
                                   "claimed_by": None, "claimed_at": None}

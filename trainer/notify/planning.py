@@ -88,11 +88,11 @@ def plan_reminders(
     _serialise_planning(session)
     stamp = _Stamp(clock.now(), settings)
     result = PlanResult(
-        reminders=_insert(session, _milestones(today, settings, stamp)),
-        updates=_insert(session, _assignment_updates(today, stamp))
-        + _insert(session, _acknowledgements(today, stamp)),
-        escalations=_insert(session, _manager_escalations(today, settings, stamp))
-        + _insert(session, _hr_escalations(session, today, settings, stamp)),
+        reminders=insert_planned(session, _milestones(today, settings, stamp)),
+        updates=insert_planned(session, _assignment_updates(today, stamp))
+        + insert_planned(session, _acknowledgements(today, stamp)),
+        escalations=insert_planned(session, _manager_escalations(today, settings, stamp))
+        + insert_planned(session, _hr_escalations(session, today, settings, stamp)),
     )
     if result.total:
         audit.record(session, actor or Actor.system(), "reminders.planned", on=today.isoformat(),
@@ -274,8 +274,9 @@ def _key(prefix: str, target_id: Any, kind: Any, step: Any) -> ColumnElement[str
             + cast(step, String))
 
 
-def _insert(session: Session, rows: Select[*tuple[Any, ...]] | None) -> int:
-    """INSERT ... SELECT rows, skipping keys already planned; returns how many were new."""
+def insert_planned(session: Session, rows: Select[*tuple[Any, ...]] | None) -> int:
+    """INSERT ... SELECT rows (columns in _COLUMNS order), skipping keys already planned;
+    returns how many were new. Invitations (identity/invitations.py) are planned with it too."""
     if rows is None:
         return 0
     dialect = session.get_bind().dialect.name

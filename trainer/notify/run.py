@@ -1,4 +1,5 @@
-"""One reminder run, as cron starts it: plan what is due, then deliver it."""
+"""One reminder run, as cron starts it: plan what is due (and the first invitations of people
+who never signed in), then deliver it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from trainer import audit, clock
 from trainer.audit import Actor
+from trainer.identity.invitations import plan_invitations
 from trainer.notify.delivery import DeliveryResult, count_due, deliver_due
 from trainer.notify.mailer import MailNotConfigured, open_mailer
 from trainer.notify.planning import PlanResult, plan_reminders
@@ -25,6 +27,7 @@ class RunSummary:
     delivery: DeliveryResult
     dry_run: bool = False
     due: tuple[int, int] = (0, 0)  # dry run: (rows, recipients) that would be sent
+    invitations: int = 0  # first invitations queued for people who never signed in
 
     @property
     def ok(self) -> bool:
@@ -35,16 +38,23 @@ class RunSummary:
         day = self.day.isoformat()
         if self.dry_run:
             rows, recipients = self.due
-            return (f"Dry run for {day}: {self.planned.total} reminders would be planned; "
-                    f"{rows} would be sent in {_emails(recipients)}. Nothing was saved or sent.")
+            return (f"Dry run for {day}: {self.planned.total} reminders would be planned"
+                    f"{self._invitations(' would be queued')}; {rows} would be sent in "
+                    f"{_emails(recipients)}. Nothing was saved or sent.")
         d = self.delivery
-        lines = [f"Reminders for {day}: {self.planned.total} planned, {d.sent} sent in "
+        lines = [f"Reminders for {day}: {self.planned.total} planned{self._invitations(' queued')}, "
+                 f"{d.sent} sent in "
                  f"{_emails(d.emails)}, {d.skipped} skipped, {d.failed} failed, {d.retrying} to retry."]
         if d.released:
             lines.append(f"Released {d.released} reminders claimed by a run that did not finish.")
         if d.stopped:
             lines.append(f"Delivery stopped: the mail server could not be used ({d.stopped}).")
         return "\n".join(lines)
+
+    def _invitations(self, verb: str) -> str:
+        if not self.invitations:
+            return ""
+        return f" (and {self.invitations} invitation{'s' if self.invitations != 1 else ''}{verb})"
 
 
 def send_reminders(
@@ -59,10 +69,11 @@ def send_reminders(
         raise MailNotConfigured(settings.mail_unavailable)
     actor = actor or Actor.system()
     planned = plan_reminders(session, today, settings, actor=actor)
+    invitations = plan_invitations(session, settings.password_policy)
     if dry_run:
         due = count_due(session, clock.now())
         session.rollback()
-        return RunSummary(today, planned, DeliveryResult(), dry_run=True, due=due)
+        return RunSummary(today, planned, DeliveryResult(), dry_run=True, due=due, invitations=invitations)
     session.commit()
     with open_mailer(settings) as mailer:
         delivery = deliver_due(session, mailer, settings, worker=worker or worker_id())
@@ -70,7 +81,7 @@ def send_reminders(
         audit.record(session, actor, "reminders.delivered", on=today.isoformat(),
                      **dataclasses.asdict(delivery))
         session.commit()
-    return RunSummary(today, planned, delivery)
+    return RunSummary(today, planned, delivery, invitations=invitations)
 
 
 def worker_id() -> str:

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from trainer.config import ConfigError
+from trainer.identity.policy import PasswordPolicy
+from trainer.identity.settings import button_names
 
 SECURITY_MODES = ("none", "starttls", "tls")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -41,6 +43,11 @@ class ReminderSettings:
     smtp: SmtpSettings | None = None  # None: e-mails are written to the log
     # Why no e-mail may be sent at all (production without an SMTP host), or None.
     mail_unavailable: str | None = None
+    invitation_days: int = 14  # how long the set-password link in an invitation works
+    password_policy: PasswordPolicy = dataclasses.field(default_factory=PasswordPolicy)
+    # Names of the single sign-on buttons ("Sign in with …"); what invitations point to when
+    # the person may not use a password.
+    sso_names: tuple[str, ...] = ()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ReminderSettings:
@@ -60,6 +67,9 @@ class ReminderSettings:
             organisation_name=str(config["ORGANISATION_NAME"]),
             smtp=_smtp(config) if backend != "log" else None,
             mail_unavailable=_mail_unavailable(config, backend),
+            invitation_days=_positive(config, "INVITATION_DAYS"),
+            password_policy=PasswordPolicy.from_config(config),
+            sso_names=button_names(config),
         )
 
 

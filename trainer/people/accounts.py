@@ -127,6 +127,7 @@ def authenticate(session: Session, email: str, password: str, ip: str | None,
         return None
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
+    user.last_signed_in_at = clock.now()
     audit.record(session, Actor.user(user.id, ip), "auth.signed_in", user)
     return user
 

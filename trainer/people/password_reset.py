@@ -1,4 +1,5 @@
-"""Password reset by e-mailed, single-use links that expire after an hour.
+"""Password reset by e-mailed, single-use links that expire after an hour (invitations
+use the same links with a longer life, see identity/invitations.py).
 
 Only a hash of the token is stored, so the link cannot be rebuilt from the database; a
 new request replaces any earlier unused link. Whether an address has an account is never
@@ -44,6 +45,14 @@ def request_reset(session: Session, actor: Actor, email: str,
     user = find_by_email(session, email)
     if user is None or not user.active or (policy is not None and not policy.allows(user)):
         return None
+    token = issue_link(session, user, "reset", VALID_FOR)
+    audit.record(session, actor, "user.password_reset_requested", user)
+    return ResetRequest(user.id, user.email, user.name, token)
+
+
+def issue_link(session: Session, user: User, purpose: str, valid_for: dt.timedelta) -> str:
+    """A new single-use set-password link secret for `user` (a reset or an invitation);
+    any earlier unused link of the person stops working. Only its hash is stored."""
     now = clock.now()
     session.execute(
         update(PasswordResetToken)
@@ -51,11 +60,10 @@ def request_reset(session: Session, actor: Actor, email: str,
         .values(used_at=now)
     )
     token = new_token()
-    session.add(PasswordResetToken(user_id=user.id, token_hash=hash_token(token), created_at=now,
-                                   expires_at=now + VALID_FOR))
+    session.add(PasswordResetToken(user_id=user.id, token_hash=hash_token(token), purpose=purpose,
+                                   created_at=now, expires_at=now + valid_for))
     session.flush()
-    audit.record(session, actor, "user.password_reset_requested", user)
-    return ResetRequest(user.id, user.email, user.name, token)
+    return token
 
 
 def user_for_token(session: Session, token: str, policy: PasswordPolicy | None = None) -> User:
@@ -90,5 +98,8 @@ def _token_row(session: Session, token: str) -> PasswordResetToken:
     if row is None or row.used_at is not None:
         raise ResetLinkError("This link has already been used or is not valid. Ask for a new one.")
     if clock.now() > row.expires_at:
+        if row.purpose == "invitation":
+            raise ResetLinkError("This invitation has expired. Choose a password with \"Forgotten "
+                                 "your password?\" on the sign-in page, or ask HR to invite you again.")
         raise ResetLinkError("This link has expired (links work for an hour). Ask for a new one.")
     return row

@@ -7,10 +7,12 @@ nobody, and so does anyone without the HR role.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TypeVarTuple
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, select, true
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from trainer.models import User, hr_scope
 
@@ -33,6 +35,13 @@ def restrict_to_scope(query: Select[*Columns], department_ids: set[int] | None) 
     """Limit a query over User to the departments an HR user may see."""
     if department_ids is None:
         return query
+    return query.where(in_scope(department_ids))
+
+
+def in_scope(department_ids: Collection[int] | None) -> ColumnElement[bool]:
+    """The condition over User behind restrict_to_scope (None: everyone)."""
+    if department_ids is None:
+        return true()
     if not department_ids:
-        return query.where(false())
-    return query.where(User.department_id.in_(department_ids))
+        return false()
+    return User.department_id.in_(department_ids)

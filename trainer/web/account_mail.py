@@ -1,4 +1,5 @@
-"""Account e-mails from a request: the work and the sending happen after the response."""
+"""Account e-mails from a request: reset links are made and sent after the response;
+invitations go through the outbox and are sent at once."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ from collections.abc import Callable
 from email.message import EmailMessage
 
 from flask import Flask, Response, after_this_request, current_app, url_for
+from sqlalchemy.sql.elements import ColumnElement
 
 from trainer.audit import Actor
 from trainer.extensions import db
+from trainer.identity.inviting import Invited, invite
 from trainer.identity.policy import PasswordPolicy
 from trainer.notify.account_mail import password_reset_message, send_now
 from trainer.notify.links import absolute
 from trainer.notify.settings import ReminderSettings
 from trainer.people.password_reset import ResetRequest, request_reset
+from trainer.web.context import current_actor
 
 log = logging.getLogger(__name__)
 
@@ -68,3 +72,20 @@ def _after_response(work: Callable[[], object]) -> None:
     def later(response: Response) -> Response:
         response.call_on_close(run)
         return response
+
+
+def invite_now(who: ColumnElement[bool]) -> Invited:
+    """Invite the people `who` selects who never signed in, and send it now (commits)."""
+    settings = ReminderSettings.from_config(current_app.config)
+    return invite(db.session, settings, current_actor(), who)
+
+
+def invited_message(invited: Invited, whom: str) -> tuple[str, str]:
+    """The flash (text, category) after inviting `whom`."""
+    if invited.retrying:
+        return (f"The invitation to {whom} could not be sent just now: the mail server did not take it. "
+                "The next reminder run tries again.", "error")
+    if not invited.delivery.sent:
+        return (f"No invitation went out now: {whom} signed in already, or an earlier invitation waits "
+                "for the mail server and goes with the next reminder run.", "info")
+    return f"Invitation sent to {whom}.", "success"

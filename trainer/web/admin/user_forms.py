@@ -73,10 +73,6 @@ class AccountForm(FlaskForm):
 class NewAccountForm(AccountForm):
     email = EmailField("Work e-mail address", validators=[DataRequired(), Email(), Length(max=254)],
                        description="The person signs in with it.")
-    password = RadioField("Password", default="generate", choices=[
-        SelectChoice("generate", "Generate a password now and show it to me once"),
-        SelectChoice("none", "No password yet: the person sets one through a password-reset link"),
-    ])
     save = SubmitField("Create account")
 
 

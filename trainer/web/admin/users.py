@@ -16,9 +16,8 @@ from trainer.people.account_changes import (
 )
 from trainer.people.accounts import AccountError
 from trainer.people.password_reset import request_reset
-from trainer.security import generate_password
 from trainer.web.access import roles_required
-from trainer.web.account_mail import send_reset_link_after_response
+from trainer.web.account_mail import invite_now, invited_message, send_reset_link_after_response
 from trainer.web.admin import bp
 from trainer.web.admin.follow_up import sync_people
 from trainer.web.admin.user_forms import AccountForm, AccountStatusForm, NewAccountForm
@@ -28,20 +27,22 @@ from trainer.web.context import current_actor, password_policy
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles_required("admin")
 def new_user():
+    """A new account gets no password: the invitation e-mail lets the person choose one
+    (or, with passwords off, tells them to use single sign-on)."""
     form = NewAccountForm()
     problem = None
     if form.validate_on_submit():
-        password = generate_password() if form.password.data == "generate" else None
         try:
             email = form.email.data or ""
-            user = create_account(db.session, current_actor(), email, form.details(), password)
+            user = create_account(db.session, current_actor(), email, form.details(), None)
         except AccountError as error:
             db.session.rollback()
             problem = str(error)
         else:
-            # Rendered, not flashed: a flash would put the password in the session cookie.
-            return render_template("admin/user_created.html", user=user, password=password,
-                                   sync=_sync_and_commit(user))
+            sync = _sync_and_commit(user)
+            invited = invite_now(User.id == user.id)
+            return render_template("admin/user_created.html", user=user, sync=sync,
+                                   invitation=invited_message(invited, user.email))
     return render_template("admin/user_form.html", form=form, user=None, problem=problem)
 
 

@@ -61,6 +61,28 @@ def reset_password_page(token: str):
     return render_template("auth/reset.html", form=form, user=user)
 
 
+@bp.route("/welcome/<token>", methods=["GET", "POST"], endpoint="accept_invitation")
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], scope="reset-ip")
+def accept_invitation(token: str):
+    """The link in an invitation (identity/invitations.WELCOME_PATH): choose a first password."""
+    try:
+        user = user_for_token(db.session, token, password_policy())
+    except ResetLinkError as error:
+        return render_template("auth/reset_invalid.html", message=str(error)), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(db.session, current_actor(), token, form.password.data or "", password_policy())
+        except AccountError as error:
+            form.password.errors = [*form.password.errors, str(error)]
+        else:
+            db.session.commit()
+            flash("Your password is set. Sign in with your e-mail address and it.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/welcome.html", form=form, user=user)
+
+
 @bp.route("/me/password", methods=["GET", "POST"])
 @login_required
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],

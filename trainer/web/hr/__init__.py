@@ -10,5 +10,6 @@ from trainer.web.hr import (  # noqa: E402, F401  (registers the routes)
     employees,
     exports,
     imports,
+    invitations,
     lists,
 )

@@ -1,4 +1,5 @@
-"""HR's list of employees and the page of one employee's training evidence."""
+"""HR's list of employees and the page of one employee's training evidence, each with where
+the person stands with signing in (identity/invitations.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ from flask import abort, render_template, request
 
 from trainer import clock
 from trainer.extensions import db
+from trainer.identity import invitations
+from trainer.identity.inviting import invitable
+from trainer.people.scope import in_scope
 from trainer.reports.choices import filter_choices
 from trainer.reports.employee import employee_record, visible_employee
 from trainer.reports.people import employee_list
 from trainer.web.access import roles_required
 from trainer.web.hr import bp
 from trainer.web.hr.common import page_number, request_filter, thresholds, viewer_scope
+from trainer.web.hr.invitations import InviteForm
 
 
 @bp.route("/employees")
@@ -21,7 +26,10 @@ def employees():
     people = employee_list(db.session, filters, clock.today(), thresholds(),
                            text=request.args.get("q", "")[:200], page=page_number())
     return render_template("hr/employees.html", people=people, filters=filters,
-                           choices=filter_choices(db.session, filters.scope))
+                           choices=filter_choices(db.session, filters.scope),
+                           sign_in=invitations.states(db.session, [row.user for row in people.items]),
+                           never_signed_in=invitable(db.session, in_scope(filters.scope)),
+                           invite_form=InviteForm())
 
 
 @bp.route("/employees/<int:user_id>")
@@ -33,4 +41,6 @@ def employee(user_id: int):
         abort(404)
     record = employee_record(db.session, user, clock.today(), thresholds())
     manager_visible = user.manager is not None and visible_employee(db.session, user.manager.id, scope)
-    return render_template("hr/employee.html", record=record, manager_visible=manager_visible)
+    return render_template("hr/employee.html", record=record, manager_visible=manager_visible,
+                           sign_in=invitations.states(db.session, [user])[user.id],
+                           invite_form=InviteForm())
