@@ -164,6 +164,11 @@ def test_main_pages_of_every_role_keep_their_layout_at_desktop_and_phone_widths(
 
     sign_in(page, live_server, demo["hr"])
     visit("hr", HR_PAGES)
+    page.goto(live_server + "/hr/")
+    figures = page.locator(".figure-value a")
+    assert figures.count() >= 4
+    for link in figures.all():  # headline figures are links, underlined like every other link
+        assert "underline" in link.evaluate("e => getComputedStyle(e).textDecorationLine")
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, live_server, demo["admin"])
