@@ -57,16 +57,25 @@ def validate_command(path: Path, strict: bool) -> None:
 @courses_group.command("import")
 @click.argument("path", type=PATH, default=Path("courses"))
 @click.option("--dry-run", is_flag=True, help="Say what would change; save nothing.")
+@click.option("--prefer-files", is_flag=True,
+              help="Where a file changed and the web edited the same module since the last import, "
+                   "import the file anyway (a new version; the web's versions stay in the history).")
 @with_appcontext
-def import_command(path: Path, dry_run: bool) -> None:
-    """Import the course files under PATH (default: courses): new versions for changed modules."""
+def import_command(path: Path, dry_run: bool, prefer_files: bool) -> None:
+    """Import the course files under PATH (default: courses): new versions for changed modules.
+
+    A file unchanged since its last import leaves the module alone, even if the web editor
+    published newer versions since. A file that changed while the web edited the same module
+    is a conflict: reported, not imported, exit status 1 (the rest is imported) -- unless
+    --prefer-files. `trainer courses export --update` brings web edits into the files.
+    """
     try:
         if dry_run:
-            report = import_courses(db.session, path, Actor.cli(), dry_run=True)
+            report = import_courses(db.session, path, Actor.cli(), dry_run=True, prefer_files=prefer_files)
             follow_up = None
         else:
             published = publish_content(
-                db.session, Actor.cli(), clock.today(), CourseFiles(path),
+                db.session, Actor.cli(), clock.today(), CourseFiles(path, prefer_files=prefer_files),
                 refresher_window_days=int(current_app.config["REFRESHER_WINDOW_DAYS"]))
             assert published.report is not None
             report, follow_up = published.report, published.follow_up
@@ -75,24 +84,40 @@ def import_command(path: Path, dry_run: bool) -> None:
         _fail(failed.errors, "Nothing was imported.")
     for line in report.lines():
         click.echo(line)
-    if follow_up is None:
+    if dry_run:
         db.session.rollback()
-        click.echo(report.summary())
-        return
-    db.session.commit()
+    else:
+        db.session.commit()  # the file hashes are remembered even when nothing else changed
     click.echo(report.summary())
-    click.echo(f"Compliance: {follow_up.summary()}.")
+    if follow_up is not None:
+        click.echo(f"Compliance: {follow_up.summary()}.")
+    if report.conflicts:
+        for conflict in report.conflicts:
+            click.echo(f"conflict: {conflict}", err=True)
+        click.echo(f"{len(report.conflicts)} file(s) not imported: the web edited them since the last "
+                   "import. Run `trainer courses export --update DIR` and commit, or use --prefer-files.",
+                   err=True)
+        raise SystemExit(1)
 
 
 @courses_group.command("export")
 @click.argument("directory", type=PATH)
+@click.option("--update", is_flag=True,
+              help="Write over the course folders already in DIRECTORY (e.g. your Git checkout of "
+                   "courses/) and delete module files the database no longer has; review with git diff.")
 @with_appcontext
-def export_command(directory: Path) -> None:
-    """Write every active course as files into DIRECTORY (new or empty)."""
+def export_command(directory: Path, update: bool) -> None:
+    """Write every active course as files into DIRECTORY (new or empty, unless --update).
+
+    This brings web edits back into the files; importing the exported files afterwards
+    changes nothing.
+    """
     try:
-        result = export_courses(db.session, directory)
+        result = export_courses(db.session, directory, update=update)
     except ExportError as error:
         raise click.ClickException(str(error)) from None
+    for removed in result.removed:
+        click.echo(f"removed {removed}")
     click.echo(f"Exported {result.courses} course(s) and {result.modules} module(s) to {directory}.")
 
 

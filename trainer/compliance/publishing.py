@@ -47,9 +47,14 @@ class ModuleEdit:
 
 @dataclasses.dataclass(frozen=True)
 class CourseFiles:
-    """A folder of course folders (or one course folder) on disk."""
+    """A folder of course folders (or one course folder) on disk.
+
+    A file changed while the web changed the same module is a conflict (not imported, listed
+    in the report) unless `prefer_files`.
+    """
 
     path: Path
+    prefer_files: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,7 +90,7 @@ def publish_content(session: Session, actor: Actor, today: dt.date, source: Sour
             major_versions=[version], refresher_window_days=refresher_window_days)
         return Published(follow_up, version=version)
     if isinstance(source, CourseFiles):
-        report = import_courses(session, source.path, actor)
+        report = import_courses(session, source.path, actor, prefer_files=source.prefer_files)
     else:
         report = import_course_archive(session, actor, source.data, dry_run=False)
     if not report.changed:

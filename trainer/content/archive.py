@@ -94,7 +94,7 @@ def import_course_archive(session: Session, actor: Actor, data: bytes, *, dry_ru
     with tempfile.TemporaryDirectory(prefix="trainer-course-") as folder:
         course = unpack_course(data, Path(folder), limits)
         try:
-            return import_courses(session, course, actor, dry_run=dry_run)
+            return import_courses(session, course, actor, dry_run=dry_run, from_files=False)
         except ValidationFailed as failed:
             raise ValidationFailed([_relative(error, folder) for error in failed.errors]) from None
 

@@ -27,22 +27,31 @@ class ExportError(Exception):
 class ExportResult:
     courses: int = 0
     modules: int = 0
+    removed: list[str] = dataclasses.field(default_factory=list)  # stale module files (--update)
 
 
-def export_courses(session: Session, directory: Path | str) -> ExportResult:
+def export_courses(session: Session, directory: Path | str, *, update: bool = False) -> ExportResult:
     """Write every active course into `directory`, which must be empty or not exist yet.
 
     An empty folder is required so that no stale module file from an earlier export can be
-    imported again by mistake.
+    imported again by mistake. With `update` the folder may hold course folders (a Git
+    checkout): each exported course's files are written over, and its module files that
+    the database no longer has (renumbered or retired modules) are deleted -- Git keeps them.
+    Other folders and files are left alone.
     """
     root = Path(directory)
-    if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise ExportError(f"{root} is not an empty folder; export into a new or empty one")
+    if root.exists() and not root.is_dir():
+        raise ExportError(f"{root} is not a folder")
+    if root.exists() and any(root.iterdir()) and not update:
+        raise ExportError(f"{root} is not an empty folder; export into a new or empty one, or use --update "
+                          "to write over the course files in it")
     result = ExportResult()
     courses = session.scalars(select(Course).where(Course.retired_at.is_(None)).order_by(Course.slug)
                               .options(undefer_group(FILE)))
     for course in courses:
         files = course_files(course)
+        if update:
+            result.removed += _remove_stale(root / course.slug, {relative for relative, _ in files})
         for relative, text in files:
             path = root / relative
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -50,6 +59,16 @@ def export_courses(session: Session, directory: Path | str) -> ExportResult:
         result.courses += 1
         result.modules += len(files) - 1  # all but course.md
     return result
+
+
+def _remove_stale(folder: Path, keep: set[str]) -> list[str]:
+    if not folder.is_dir():
+        return []
+    stale = [path for path in sorted(folder.glob("*.md"))
+             if path.name != COURSE_FILE and f"{folder.name}/{path.name}" not in keep]
+    for path in stale:
+        path.unlink()
+    return [str(path) for path in stale]
 
 
 def course_files(course: Course) -> list[tuple[str, str]]:

@@ -36,6 +36,10 @@ class Course(Base):
     regulations: Mapped[list[Any]] = mapped_column(default=list, deferred=True, deferred_group=FILE)
     # Hash of course.md, so an unchanged import writes nothing.
     source_hash: Mapped[str] = mapped_column(String(64), default="", deferred=True, deferred_group=FILE)
+    # The hash of course.md at its last import from files (None: never imported from files).
+    # source_hash moves with web edits; this does not, so an import can tell "the file
+    # changed" from "the web changed the settings since" (content/importer.py).
+    file_hash: Mapped[str | None] = mapped_column(String(64), deferred=True, deferred_group=FILE)
     created_at: Mapped[dt.datetime] = mapped_column(default=clock.now)
     retired_at: Mapped[dt.datetime | None]
 
@@ -65,6 +69,11 @@ class Module(Base):
     # Completions of versions older than this number no longer count (set by major changes).
     major_floor: Mapped[int] = mapped_column(default=1)
     retired_at: Mapped[dt.datetime | None]
+    # The module file's content hash and number at its last import from files (None: never
+    # imported from files, e.g. added in the editor). Versions published on the web since
+    # do not change them, so an unchanged file never replaces a web edit.
+    file_hash: Mapped[str | None] = mapped_column(String(64))
+    file_position: Mapped[int | None]
 
     course: Mapped[Course] = relationship(back_populates="modules")
     current_version: Mapped[ModuleVersion | None] = relationship(
