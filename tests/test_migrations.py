@@ -48,7 +48,6 @@ def test_upgrade_closes_duplicate_current_cycles_before_refusing_them(scratch_da
     import sqlalchemy as sa
     from sqlalchemy import select
 
-    from tests.factories import make_course
     from trainer.models import Assignment
 
     app = create_app({"DATABASE_URL": scratch_database, "SECRET_KEY": "s" * 40,
@@ -56,9 +55,16 @@ def test_upgrade_closes_duplicate_current_cycles_before_refusing_them(scratch_da
     day = dt.date(2026, 1, 5)
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="0005_scim_links")
-        course, other = make_course(db.session, modules=0), make_course(db.session, modules=0)
-        # People as the 0005 schema has them: the User model may have grown columns since.
+        # Courses and people as the 0005 schema has them: the models may have grown columns since.
+        courses = sa.Table("courses", sa.MetaData(), autoload_with=db.session.connection())
         users = sa.Table("users", sa.MetaData(), autoload_with=db.session.connection())
+
+        def course_row(slug):  # type: ignore[no-untyped-def]
+            values = {"slug": slug, "title": slug, "summary": "", "intro_source": "", "intro_html": "",
+                      "pass_mark": 80, "due_days": 30, "audience": "everyone", "regulations": [],
+                      "source_hash": "", "created_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)}
+            key = db.session.execute(courses.insert().values(values)).inserted_primary_key
+            return SimpleNamespace(id=key[0])
 
         def person(email):  # type: ignore[no-untyped-def]
             values = {"email": email, "name": email, "is_hr": False, "is_admin": False, "active": True,
@@ -67,6 +73,7 @@ def test_upgrade_closes_duplicate_current_cycles_before_refusing_them(scratch_da
             key = db.session.execute(users.insert().values(values)).inserted_primary_key
             return SimpleNamespace(id=key[0])
 
+        course, other = course_row("first"), course_row("second")
         ann, bob = person("ann@example.com"), person("bob@example.com")
 
         def cycle(user, of, n, completed=None):  # type: ignore[no-untyped-def]
