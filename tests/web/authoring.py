@@ -91,3 +91,14 @@ def form_values(html: str, action: str | None = None) -> dict[str, str]:
 
 def page_form(client, url: str, action: str | None = None) -> dict[str, str]:
     return form_values(client.get(url).get_data(as_text=True), action)
+
+
+def post_confirmed(client, url: str, data: dict[str, str]):
+    """Post a form that asks for confirmation with its impact first, then confirm as a person
+    would (the same fields plus the confirmation the page handed out)."""
+    response = client.post(url, data=data)
+    values = form_values(response.get_data(as_text=True), None) if response.status_code == 200 else {}
+    if not values.get("confirmed"):
+        return response
+    assert "Before you confirm" in response.get_data(as_text=True)
+    return client.post(url, data={**data, "confirmed": values["confirmed"]})

@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 from tests.compliance.helpers import complete_course, current, sync
 from tests.conftest import Auth
 from tests.factories import make_user
-from tests.web.authoring import LESSON, form_values, imported_course, module_of, page_form, sign_in_admin
+from tests.web.authoring import (
+    LESSON,
+    form_values,
+    imported_course,
+    module_of,
+    page_form,
+    post_confirmed,
+    sign_in_admin,
+)
 from trainer.audit import Actor
 from trainer.content import content_hash, parse_module
 from trainer.content.authoring import EditConflict, Publication, publish
@@ -35,6 +43,8 @@ def course(session, auth, tmp_path):
 def post(client, **changes):
     data = page_form(client, EDITOR, action=None)
     data.update(changes)
+    if "publish" in changes:
+        return post_confirmed(client, EDITOR, data)
     return client.post(EDITOR, data=data)
 
 
@@ -200,7 +210,7 @@ def test_two_admins_editing_at_once_the_second_publish_is_refused_and_shown_the_
     mine = page_form(client, EDITOR)
     theirs = page_form(other, EDITOR)
     theirs.update(source=LESSON.replace("at once", "by phone"), change="minor", publish="Publish")
-    assert other.post(EDITOR, data=theirs).status_code == 302
+    assert post_confirmed(other, EDITOR, theirs).status_code == 302
     mine.update(source=LESSON.replace("Who do you tell first?", "Whom do you tell first?"), change="minor",
                 publish="Publish")
     response = client.post(EDITOR, data=mine)
@@ -219,7 +229,7 @@ def test_two_admins_editing_at_once_the_second_publish_is_refused_and_shown_the_
     assert "You are now editing on top of version 2" in rebased
     again = form_values(rebased)
     again.update(publish="Publish", change="minor")
-    assert client.post(EDITOR, data=again).status_code == 302
+    assert post_confirmed(client, EDITOR, again).status_code == 302
     session.expire_all()
     assert module_of(session, "breach-basics", "reporting").current_version.number == 3
 
@@ -297,3 +307,37 @@ def test_two_publishes_at_the_same_moment_the_second_waits_then_sees_a_conflict(
     second.close()
     assert isinstance(outcome[0], EditConflict)
     assert "Version 2 was published while you were editing" in str(outcome[0])
+
+
+def test_publishing_first_shows_whom_it_reopens_and_writes_nothing_until_confirmed(session, client, course):
+    employee = make_user(session, name="Eve Employee", email="eve@example.com")
+    day = dt.date.today()
+    sync(session, day)
+    complete_course(session, employee, course, day)
+    session.commit()
+    data = page_form(client, EDITOR)
+    data.update(source=LESSON.replace("at once", "within one hour"), change="major",
+                change_note="Within one hour.", publish="Publish")
+    page = client.post(EDITOR, data=data).get_data(as_text=True)
+    due = day + dt.timedelta(days=30)
+    assert (f"Assigns 0 people, reopens 1 people&#39;s training, due on {due:%d %b %Y}; e-mails them on "
+            f"{day:%d %b %Y}.") in page
+    assert "Eve Employee &lt;eve@example.com&gt;" in page
+    assert "Confirm and publish" in page
+    session.expire_all()
+    assert module_of(session, "breach-basics", "reporting").current_version.number == 1  # nothing yet
+    assert current(session, employee, course).completed_on == day
+    published = select(AuditEvent).where(AuditEvent.action == "module.published")
+    assert len(session.scalars(published).all()) == 1  # version 1's, from the import
+    # A changed text after seeing the impact asks again instead of publishing.
+    confirmed = form_values(page)["confirmed"]
+    edited = data["source"].replace("within one hour", "within 60 minutes")
+    again = client.post(EDITOR, data={**data, "source": edited, "confirmed": confirmed})
+    assert "Before you confirm" in again.get_data(as_text=True)
+    session.expire_all()
+    assert module_of(session, "breach-basics", "reporting").current_version.number == 1
+    done = client.post(EDITOR, data={**data, "confirmed": confirmed})
+    assert done.status_code == 302
+    session.expire_all()
+    assert module_of(session, "breach-basics", "reporting").current_version.number == 2
+    assert current(session, employee, course).reason == "major_change"

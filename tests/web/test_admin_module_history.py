@@ -9,7 +9,7 @@ import pytest
 
 from tests.compliance.helpers import complete_module, sync
 from tests.factories import make_user
-from tests.web.authoring import LESSON, imported_course, module_of, page_form, sign_in_admin
+from tests.web.authoring import LESSON, imported_course, module_of, page_form, post_confirmed, sign_in_admin
 
 BASE = "/admin/courses/breach-basics/modules/reporting"
 
@@ -28,7 +28,7 @@ def history(session, client, auth, tmp_path):
     data = page_form(client, BASE)
     data.update(source=LESSON.replace("at once", "<em>within the hour</em> & <script>x</script>"),
                 change="major", change_note="One hour, not \"at once\".", publish="Publish")
-    assert client.post(BASE, data=data).status_code == 302
+    assert post_confirmed(client, BASE, data).status_code == 302
     session.expire_all()
     complete_module(session, people[2], module_of(session, "breach-basics", "reporting"), dt.date.today())
     session.commit()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
+from trainer import clock
+from trainer.compliance.impact import Impact, preview
 from trainer.compliance.publishing import ModuleEdit
 from trainer.content.authoring import (
     AuthoringError,
@@ -51,8 +53,14 @@ def edit_module(slug: str, module_slug: str):
 
 
 def _publish(module: Module, form: EditorForm):
+    source = ModuleEdit(module, form.publication())
+    confirmed = form.confirmed.data == form.confirmation()
     try:
-        published = publish(ModuleEdit(module, form.publication()))
+        if not confirmed:  # first show what publishing does to people's training
+            _, impact = preview(db.session, lambda: publish(source), clock.today())
+            form.confirmed.data = form.confirmation()
+            return _editor(module, form, impact=impact)
+        published = publish(source)
     except EditConflict as conflict:
         return _editor(module, form, conflict=conflict, status=409)
     except ValidationFailed as failed:
@@ -93,7 +101,7 @@ def _rebase(module: Module, form: EditorForm):
 
 def _editor(module: Module, form: EditorForm, *, checked: Checked | None = None,
             conflict: EditConflict | None = None, problem: str | None = None,
-            problem_kind: str = "error", status: int = 200):
+            problem_kind: str = "error", status: int = 200, impact: Impact | None = None):
     draft = draft_of(db.session, module)
     current = module.current_version
     conflict_diff = _conflict_diff(conflict, form.source.data or "") if conflict else None
@@ -105,7 +113,7 @@ def _editor(module: Module, form: EditorForm, *, checked: Checked | None = None,
         current=current, checked=checked, preview=preview, conflict=conflict, conflict_diff=conflict_diff,
         people=people, title=working_title(module, draft),
         problem=problem, problem_kind=problem_kind, lines=(form.source.data or "").split("\n"),
-        discard_form=DiscardForm(draft_stamp=stamp(draft)),
+        discard_form=DiscardForm(draft_stamp=stamp(draft)), impact=impact,
     ), status
 
 
