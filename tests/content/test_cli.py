@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from tests.content.builders import lesson, write_course
+from tests.content.builders import COURSE_MD, lesson, write_course
 from tests.content.shipped import COURSES, shipped_courses, shipped_modules
 from trainer.extensions import db
 from trainer.models import Course, ModuleVersion
@@ -78,19 +78,21 @@ def test_import_commits_and_reports_each_module(runner, tmp_path, session):
         "1 course(s) (1 created); 2 module(s) (2 created).",
         "Compliance: 0 reopened after major changes; assignments: 0 assigned, 0 restored, "
         "0 refreshers opened, 0 closed.",
+        "Impact: Assigns nobody and reopens nobody's training.",
     ]
     db.session.remove()  # a new session sees only what was committed
     assert db.session.scalar(select(func.count()).select_from(ModuleVersion)) == 2
     again = runner.invoke(args=["courses", "import", str(tmp_path)])
-    assert again.output.splitlines()[-1] == "1 course(s) (1 unchanged); 2 module(s) (2 unchanged)."
+    assert again.output.splitlines()[-2] == "1 course(s) (1 unchanged); 2 module(s) (2 unchanged)."
 
 
 def test_import_dry_run_saves_nothing(runner, tmp_path, session):
     write_course(tmp_path)
     result = runner.invoke(args=["courses", "import", str(tmp_path), "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == (
-        "Dry run, nothing saved: 1 course(s) (1 created); 1 module(s) (1 created).")
+    assert result.output.splitlines()[-2:] == [
+        "Dry run, nothing saved: 1 course(s) (1 created); 1 module(s) (1 created).",
+        "Impact (not applied): Assigns nobody and reopens nobody's training."]
     db.session.remove()
     assert db.session.scalar(select(func.count()).select_from(Course)) == 0
 
@@ -122,7 +124,7 @@ def test_import_defaults_to_the_courses_folder(runner, monkeypatch, session):
     result = runner.invoke(args=["courses", "import", "--dry-run"])
     assert result.exit_code == 0, result.output
     modules = len(shipped_modules())
-    assert f"{modules} module(s) ({modules} created)" in result.output.splitlines()[-1]
+    assert f"{modules} module(s) ({modules} created)" in result.output.splitlines()[-2]
 
 
 def test_import_assigns_the_course_to_its_audience_and_a_major_change_reopens_it(
@@ -154,3 +156,30 @@ def test_import_assigns_the_course_to_its_audience_and_a_major_change_reopens_it
     reopened = session.scalar(select(Assignment).where(
         Assignment.user_id == people[0].id, Assignment.current.is_(True)))
     assert reopened.reason == "major_change" and reopened.change_note == "New breach rules."
+
+
+def test_import_dry_run_prints_whom_it_would_assign_and_the_real_run_the_same(runner, tmp_path, session):
+    import datetime as dt
+
+    from tests.factories import make_user
+    from trainer import clock
+    from trainer.models import Assignment
+
+    make_user(session, name="Ada Lovelace", email="ada@example.com")
+    make_user(session, name="Bo Berg", email="bo@example.com")
+    session.commit()
+    write_course(tmp_path, course_md=COURSE_MD.replace("---\nWhat", "due_days: 30\n---\nWhat"))
+    today = clock.today()
+    due = today + dt.timedelta(days=30)
+    expected = (f"Assigns 2 people, reopens 0 people's training, due on {due:%d %b %Y}; e-mails them on "
+                f"{today:%d %b %Y}.")
+    dry = runner.invoke(args=["courses", "import", "--dry-run", str(tmp_path)])
+    assert dry.exit_code == 0, dry.output
+    assert f"Impact (not applied): {expected}" in dry.output
+    assert f"  assigned: Ada Lovelace <ada@example.com>, Test course, due {due:%d %b %Y}" in dry.output
+    db.session.remove()
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
+    real = runner.invoke(args=["courses", "import", str(tmp_path)])
+    assert f"Impact: {expected}" in real.output
+    db.session.remove()
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 2

@@ -103,6 +103,9 @@ def test_a_major_change_in_a_zip_reopens_training_like_the_file_import(session, 
     archive = make_zip(course_zip(**{"breach-basics/01-reporting.md": changed}))
     page = upload(client, archive).get_data(as_text=True)
     assert "breach-basics/reporting: new version 2 (major)" in page
+    assert "Assigns 0 people, reopens 1 people&#39;s training" in page  # the impact, before confirming
+    session.expire_all()
+    assert current(session, employee, course).reason != "major_change"
     confirm = form_values(page, action="/admin/courses/+import/confirm")
     client.post("/admin/courses/+import/confirm", data={**confirm, "confirm": "Import"})
     session.expire_all()

@@ -10,12 +10,12 @@ from flask.cli import with_appcontext
 
 from trainer import clock
 from trainer.audit import Actor
+from trainer.compliance.impact import measure, preview
 from trainer.compliance.publishing import CourseFiles, publish_content
 from trainer.content import (
     ExportError,
     ValidationFailed,
     export_courses,
-    import_courses,
     validate_courses,
 )
 from trainer.content.errors import ContentError
@@ -69,19 +69,19 @@ def import_command(path: Path, dry_run: bool, prefer_files: bool) -> None:
     is a conflict: reported, not imported, exit status 1 (the rest is imported) -- unless
     --prefer-files. `trainer courses export --update` brings web edits into the files.
     """
+    source = CourseFiles(path, prefer_files=prefer_files)
+    window = int(current_app.config["REFRESHER_WINDOW_DAYS"])
     try:
-        if dry_run:
-            report = import_courses(db.session, path, Actor.cli(), dry_run=True, prefer_files=prefer_files)
-            follow_up = None
-        else:
-            published = publish_content(
-                db.session, Actor.cli(), clock.today(), CourseFiles(path, prefer_files=prefer_files),
-                refresher_window_days=int(current_app.config["REFRESHER_WINDOW_DAYS"]))
-            assert published.report is not None
-            report, follow_up = published.report, published.follow_up
+        # A dry run is the real import and its follow-up in a savepoint that is undone, so
+        # its impact is exactly what the import would do.
+        published, impact = (preview if dry_run else measure)(db.session, lambda: publish_content(
+            db.session, Actor.cli(), clock.today(), source, refresher_window_days=window), clock.today())
     except ValidationFailed as failed:
         db.session.rollback()
         _fail(failed.errors, "Nothing was imported.")
+    report, follow_up = published.report, published.follow_up
+    assert report is not None
+    report.dry_run = dry_run
     for line in report.lines():
         click.echo(line)
     if dry_run:
@@ -89,8 +89,10 @@ def import_command(path: Path, dry_run: bool, prefer_files: bool) -> None:
     else:
         db.session.commit()  # the file hashes are remembered even when nothing else changed
     click.echo(report.summary())
-    if follow_up is not None:
+    if follow_up is not None and not dry_run:
         click.echo(f"Compliance: {follow_up.summary()}.")
+    for line in impact.lines():
+        click.echo(line if line.startswith(" ") else f"Impact{' (not applied)' if dry_run else ''}: {line}")
     if report.conflicts:
         for conflict in report.conflicts:
             click.echo(f"conflict: {conflict}", err=True)

@@ -38,7 +38,6 @@ class Impact:
 
     assigned: tuple[Person, ...] = ()
     reopened: tuple[Person, ...] = ()
-    closed: int = 0
     emailed_on: dt.date | None = None
 
     @property
@@ -52,15 +51,13 @@ class Impact:
     def summary(self) -> str:
         """One sentence, the same in the web and the CLI."""
         if not self.people:
-            closed = f"; closes {self.closed} open assignment(s)" if self.closed else ""
-            return f"Assigns nobody and reopens nobody's training{closed}."
+            return "Assigns nobody and reopens nobody's training."
         dates = self.due_dates
         due = f"due on {dates[0]:%d %b %Y}" if len(dates) == 1 else \
             f"due between {dates[0]:%d %b %Y} and {dates[-1]:%d %b %Y}"
-        closed = f"; closes {self.closed} open assignment(s)" if self.closed else ""
         emailed = f"; e-mails them on {self.emailed_on:%d %b %Y}" if self.emailed_on else ""
         return (f"Assigns {len(self.assigned)} people, reopens {len(self.reopened)} people's training, "
-                f"{due}{emailed}{closed}.")
+                f"{due}{emailed}.")
 
     def lines(self) -> list[str]:
         """The summary, then the people by name (at most NAMES_SHOWN of each)."""
@@ -74,25 +71,28 @@ class Impact:
         return lines
 
 
-def preview(session: Session, action: Callable[[], T], today: dt.date,
-            closed: Callable[[T], int] = lambda _: 0) -> tuple[T, Impact]:
+def preview(session: Session, action: Callable[[], T], today: dt.date) -> tuple[T, Impact]:
     """Run `action` in a savepoint, measure what it assigned, then undo everything it wrote.
 
     Exceptions from `action` propagate after the rollback. The result of `action` refers to
     rolled-back rows: read plain values from it only.
     """
-    before = session.scalar(select(func.coalesce(func.max(Assignment.id), 0))) or 0
     savepoint = session.begin_nested()
     try:
-        result = action()
-        session.flush()
-        impact = _impact(session, before, today, closed(result))
+        return measure(session, action, today)
     finally:
         savepoint.rollback()
-    return result, impact
 
 
-def _impact(session: Session, before: int, today: dt.date, closed: int) -> Impact:
+def measure(session: Session, action: Callable[[], T], today: dt.date) -> tuple[T, Impact]:
+    """Run `action` and say whom it assigned and whose training it reopened (nothing undone)."""
+    before = session.scalar(select(func.coalesce(func.max(Assignment.id), 0))) or 0
+    result = action()
+    session.flush()
+    return result, _impact(session, before, today)
+
+
+def _impact(session: Session, before: int, today: dt.date) -> Impact:
     rows = session.execute(
         select(Assignment.reason, Assignment.due_on, User.name, User.email, Course.title)
         .join(User, User.id == Assignment.user_id).join(Course, Course.id == Assignment.course_id)
@@ -102,5 +102,5 @@ def _impact(session: Session, before: int, today: dt.date, closed: int) -> Impac
     people = [(r.reason in DELTA_REASONS, Person(r.name, r.email, r.title, r.due_on)) for r in rows]
     assigned = tuple(person for delta, person in people if not delta)
     reopened = tuple(person for delta, person in people if delta)
-    return Impact(assigned, reopened, closed, today if rows else None)
+    return Impact(assigned, reopened, today if rows else None)
 

@@ -8,8 +8,9 @@ import binascii
 from flask import Response, flash, redirect, render_template, stream_with_context, url_for
 
 from trainer import clock
+from trainer.compliance.impact import preview
 from trainer.compliance.publishing import CourseArchive
-from trainer.content.archive import ArchiveError, import_course_archive, zip_stream
+from trainer.content.archive import ArchiveError, zip_stream
 from trainer.content.errors import ValidationFailed
 from trainer.content.exporter import course_files
 from trainer.extensions import db
@@ -18,7 +19,6 @@ from trainer.web.admin import bp
 from trainer.web.admin.course_forms import ArchiveConfirmForm, ArchiveUploadForm
 from trainer.web.admin.follow_up import publish
 from trainer.web.admin.lookups import course_or_404
-from trainer.web.context import current_actor
 
 
 @bp.route("/courses/<slug>/export.zip")
@@ -38,14 +38,18 @@ def import_course():
     if not form.validate_on_submit():
         return render_template("admin/course_import.html", form=form), 400 if form.is_submitted() else 200
     data = form.archive.data.read()
-    try:
-        report = import_course_archive(db.session, current_actor(), data, dry_run=True)
+    try:  # the import and its follow-up run in a savepoint, undone: the preview is the real thing
+        published, impact = preview(db.session, lambda: publish(CourseArchive(data)), clock.today())
     except (ArchiveError, ValidationFailed) as error:
         db.session.rollback()
         return _refused(form, error)
     db.session.rollback()
+    report = published.report
+    assert report is not None
+    report.dry_run = True
     confirm = ArchiveConfirmForm(archive_data=base64.b64encode(data).decode())
-    return render_template("admin/course_import.html", form=form, report=report, confirm=confirm)
+    return render_template("admin/course_import.html", form=form, report=report, confirm=confirm,
+                           impact=impact)
 
 
 @bp.route("/courses/+import/confirm", methods=["POST"])
