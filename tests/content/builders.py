@@ -9,6 +9,7 @@ from trainer.content import ValidationFailed, parse_course, parse_module
 COURSE_MD = """---
 title: Test course
 summary: A course for tests.
+audience: everyone
 ---
 What this course is about.
 """

@@ -34,7 +34,7 @@ def test_shipped_courses_export_byte_for_byte(session, tmp_path):
 def test_export_then_import_changes_nothing(session, tmp_path, sql_writes):
     write_course(tmp_path / "src", "odd-layout", {"03-a.md": lesson(), "07-b.md": policy()},
                  course_md=("---\nsummary: 'Quoted'\ntitle: Reordered   # comment\nregulations: []\n"
-                            "---\n\nIntro\n"))
+                            "audience: everyone\n---\n\nIntro\n"))
     import_courses(session, tmp_path / "src", Actor.cli())
     export_courses(session, tmp_path / "out")
     session.commit()

@@ -9,11 +9,17 @@ from trainer.content import parse_course, parse_module
 
 
 def test_course_defaults_apply_when_keys_are_absent():
-    meta, intro = parse_course("---\ntitle: T\nsummary: S\n---\nHello.\n")
+    meta, intro = parse_course("---\ntitle: T\nsummary: S\naudience: everyone\n---\nHello.\n")
     assert (meta.pass_mark, meta.refresher_months, meta.due_days) == (80, 12, 30)
     assert meta.audience == "everyone"
     assert meta.regulations == []
     assert intro == "Hello.\n"
+
+
+def test_a_course_must_name_its_audience():
+    """No implicit "everyone": a course file without an audience is refused."""
+    assert course_errors("---\ntitle: T\nsummary: S\n---\n") == [
+        (1, "the front matter is missing the required key 'audience'")]
 
 
 def test_course_settings_are_read():
@@ -93,7 +99,7 @@ def test_control_characters_in_yaml_are_a_clean_error():
 
 
 def test_a_key_given_twice_is_an_error_on_the_second():
-    errors = course_errors("---\ntitle: T\nsummary: S\ntitle: U\n---\n")
+    errors = course_errors("---\ntitle: T\nsummary: S\ntitle: U\naudience: everyone\n---\n")
     assert errors == [(4, "'title' is given twice (first on line 2)")]
 
 

@@ -72,7 +72,7 @@ def test_file_that_is_not_utf8_names_the_line(tmp_path):
 
 def test_errors_of_every_file_in_every_course_are_reported_together(tmp_path):
     write_course(tmp_path, "alpha", {"01-a.md": lesson(front="title: A\n")},
-                 course_md="---\ntitle: Alpha\n---\n")
+                 course_md="---\ntitle: Alpha\naudience: everyone\n---\n")
     write_course(tmp_path, "beta", {"01-b.md": lesson(front="title: B\nminutes: x\n"), "02-c.md": lesson()})
     with pytest.raises(ValidationFailed) as failed:
         load_courses(tmp_path)

@@ -35,7 +35,8 @@ def settings(**changes):
 def test_creating_a_course_assigns_nobody_until_a_module_is_published(session, client, admin):
     make_user(session)
     session.commit()
-    data = settings(slug="breach-basics", csrf_token=csrf_token(client, "/admin/courses/+new"))
+    data = settings(slug="breach-basics", audience="everyone",
+                    csrf_token=csrf_token(client, "/admin/courses/+new"))
     response = client.post("/admin/courses/+new", data=data)
     assert response.location == "/admin/courses/breach-basics"
     assert "nobody is assigned the course before a module is published" in client.get(
@@ -52,10 +53,31 @@ def test_creating_a_course_assigns_nobody_until_a_module_is_published(session, c
     ("new--course", "lower-case letters, digits and single hyphens"),
 ])
 def test_a_bad_slug_is_refused_and_the_form_keeps_the_input(session, client, admin, slug, message):
-    data = settings(slug=slug, title="Keep me", csrf_token=csrf_token(client, "/admin/courses/+new"))
+    data = settings(slug=slug, title="Keep me", audience="everyone",
+                    csrf_token=csrf_token(client, "/admin/courses/+new"))
     page = client.post("/admin/courses/+new", data=data).get_data(as_text=True)
     assert message in page and 'value="Keep me"' in page
     assert session.scalars(select(Course)).all() == []
+
+
+def test_a_new_course_asks_for_its_audience_and_never_assumes_everyone(session, client, admin):
+    data = settings(slug="breach-basics", csrf_token=csrf_token(client, "/admin/courses/+new"))
+    response = client.post("/admin/courses/+new", data=data)
+    assert response.status_code == 200
+    assert "Choose who must take this course" in response.get_data(as_text=True)
+    some = client.post("/admin/courses/+new", data={**data, "audience": "some"}).get_data(as_text=True)
+    assert "Tick at least one department or name a job role" in some
+    assert session.scalars(select(Course)).all() == []
+    make_user(session, department="Sales")
+    session.commit()
+    page = client.get("/admin/courses/+new").get_data(as_text=True)
+    assert 'value="Sales"' in page and "checked" not in page  # nothing chosen for the admin
+    response = client.post("/admin/courses/+new", data={**data, "audience": "some", "departments": ["Sales"],
+                                                        "job_roles": "Developer, CRM specialist"})
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.scalar(select(Course)).audience == {"departments": ["Sales"],
+                                                       "job_roles": ["Developer", "CRM specialist"]}
 
 
 def test_a_taken_slug_is_refused(session, admin):

@@ -38,7 +38,8 @@ COURSE_FIELDS = (
     Field("pass_mark", integer(0, 100), default=80),
     Field("refresher_months", integer(1, nullable=True), default=12),
     Field("due_days", integer(1), default=30),
-    Field("audience", _audience, default="everyone"),
+    # Required: who must take a course is a decision, never an implicit "everyone".
+    Field("audience", _audience, required=True, default="everyone"),
     Field("regulations", text_list, default=[]),
 )
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import HiddenField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # types-WTForms lags WTForms 3.3
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from trainer.content.meta import CourseMeta
 from trainer.models import Course
+from trainer.web.admin.requirement_forms import MultiCheckboxField
 
 SLUG_HINT = "Lower-case letters, digits and single hyphens, e.g. breach-response. It cannot change later."
 
@@ -42,7 +47,30 @@ class CourseSettingsForm(FlaskForm):
 
 class NewCourseForm(CourseSettingsForm):
     slug = StringField("Slug", validators=[DataRequired(), Length(max=80)], description=SLUG_HINT)
+    # No default: who must take a new course is a decision, never an implicit "everyone".
+    audience = RadioField("Who must take this course?", validators=[InputRequired(
+        "Choose who must take this course: everyone, or only some departments and job roles.")], choices=[
+        SelectChoice("everyone", "Everyone"),
+        SelectChoice("some", "Only people in the departments and job roles below"),
+    ])
+    departments = MultiCheckboxField("Departments")
+    job_roles = StringField("Job roles", validators=[Length(max=2000)],
+                            description="Separate with commas, e.g. Developer, CRM specialist.")
     save = SubmitField("Create course")
+
+    def validate_audience(self, field: RadioField) -> None:
+        if field.data == "some" and not (self.departments.data or self._job_roles()):
+            raise ValidationError("Tick at least one department or name a job role, or choose Everyone.")
+
+    def _job_roles(self) -> list[str]:
+        return [role.strip() for role in (self.job_roles.data or "").split(",") if role.strip()]
+
+    def settings(self) -> CourseMeta:
+        audience: Any = "everyone"
+        if self.audience.data == "some":
+            audience = {key: names for key, names in (("departments", list(self.departments.data or [])),
+                                                      ("job_roles", self._job_roles())) if names}
+        return dataclasses.replace(super().settings(), audience=audience)
 
 
 class NewModuleForm(FlaskForm):

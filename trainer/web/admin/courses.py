@@ -16,7 +16,7 @@ from trainer.content.course_settings import (
     update_course_settings,
 )
 from trainer.extensions import db
-from trainer.models import Course, ModuleDraft
+from trainer.models import Course, Department, ModuleDraft
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
 from trainer.web.admin.course_forms import ActionForm, CourseSettingsForm, NewCourseForm, NewModuleForm
@@ -36,6 +36,8 @@ def courses():
 @roles_required("admin")
 def new_course():
     form = NewCourseForm()
+    form.departments.choices = [(name, name) for name in db.session.scalars(
+        select(Department.name).order_by(Department.name))]
     if form.validate_on_submit():
         try:
             slug = (form.slug.data or "").strip()
