@@ -65,6 +65,9 @@ def test_admin_writes_publishes_and_compares_a_module(session, live_server, page
     page.get_by_label("Slug").fill("breach-basics")
     page.get_by_label("Title").fill("Breach basics")
     page.get_by_label("Summary").fill("What to do when personal data leaks.")
+    page.get_by_role("button", name="Create course").click()  # no audience chosen yet: asked for it
+    expect(page.get_by_text("Choose who must take this course")).to_be_visible()
+    page.get_by_label("Everyone").check()
     page.get_by_role("button", name="Create course").click()
     expect(page.get_by_role("heading", name="Breach basics")).to_be_visible()
     page.get_by_label("Title").fill("Reporting a breach")
@@ -96,8 +99,13 @@ def test_admin_writes_publishes_and_compares_a_module(session, live_server, page
                                                           "Correct: Within 72 hours"])
     assert no_sideways_scrolling(page)
 
-    # Publish version 1; the course is assigned; Eve completes it.
+    # Publish version 1: first the impact (Eve and Ada are assigned), then confirm.
     page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".impact-summary")).to_contain_text("Assigns 2 people, reopens 0 people's training")
+    expect(page.locator(".impact")).to_contain_text("Eve Employee <emp@example.com>")
+    session.expire_all()
+    assert session.scalar(select(Module).where(Module.slug == "reporting")).current_version is None
+    page.get_by_role("button", name="Confirm and publish").click()
     expect(page.get_by_text("Published version 1 (first version).")).to_be_visible()
     session.expire_all()
     module = session.scalar(select(Module).where(Module.slug == "reporting"))
@@ -111,6 +119,8 @@ def test_admin_writes_publishes_and_compares_a_module(session, live_server, page
     page.get_by_label(re.compile("^Major")).check()
     page.get_by_label("Change note").fill("Report within one hour, not just 'at once'.")
     page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".impact-summary")).to_contain_text("Assigns 0 people, reopens 1 people's training")
+    page.get_by_role("button", name="Confirm and publish").click()
     expect(page.get_by_text("Published version 2 (major). 1 people must take it again.")).to_be_visible()
     history = page.locator("table tbody tr")
     expect(history).to_have_count(2)

@@ -33,6 +33,7 @@ def test_a_web_edit_survives_reimporting_unchanged_files(session, live_server, p
     page.get_by_label(re.compile("^Major")).check()
     page.get_by_label("Change note").fill("Report within one hour.")
     page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Confirm and publish").click()
     expect(page.get_by_text("Published version 2 (major).")).to_be_visible()
 
     result = runner.invoke(args=["courses", "import", str(courses)])  # what `make run` runs

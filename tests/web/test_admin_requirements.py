@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token
 from tests.factories import make_course, make_user
+from tests.web.authoring import post_confirmed
 from trainer.models import Assignment, AuditEvent, Requirement, User
 from trainer.people.accounts import get_or_create_department
 
@@ -46,8 +47,11 @@ def test_saving_assigns_matching_people_and_is_audited(session, client, auth):
     make_user(session, department="Sales", job_role="Developer")
     make_user(session, department="Warehouse", job_role="developer")
     session.commit()
-    response = client.post("/admin/requirements/new", data=form_data(
-        client, course, department_ids=[sales.id], job_roles="Developer", save="Save"))
+    data = form_data(client, course, department_ids=[sales.id], job_roles="Developer", save="Save")
+    first = client.post("/admin/requirements/new", data=data).get_data(as_text=True)
+    assert "Assigns 3 people, reopens 0 people&#39;s training" in first  # the impact, nothing saved yet
+    assert session.scalars(select(Requirement)).all() == []
+    response = post_confirmed(client, "/admin/requirements/new", data)
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
     assert "3 assigned" in page
@@ -86,7 +90,7 @@ def test_pause_and_retire(session, client, auth):
     course = make_course(session)
     make_user(session)
     session.commit()
-    client.post("/admin/requirements/new", data=form_data(client, course, everyone="y", save="Save"))
+    post_confirmed(client, "/admin/requirements/new", form_data(client, course, everyone="y", save="Save"))
     requirement = session.scalar(select(Requirement))
     token = csrf_token(client, "/admin/requirements")
     url = f"/admin/requirements/{requirement.id}/status"
@@ -105,11 +109,11 @@ def test_editing_shows_current_values_and_records_before_and_after(session, clie
     sign_in_admin(session, auth)
     course = make_course(session)
     session.commit()
-    client.post("/admin/requirements/new", data=form_data(client, course, everyone="y", save="Save"))
+    post_confirmed(client, "/admin/requirements/new", form_data(client, course, everyone="y", save="Save"))
     requirement = session.scalar(select(Requirement))
     page = client.get(f"/admin/requirements/{requirement.id}").get_data(as_text=True)
     assert 'value="Sales must know GDPR"' in page
-    client.post(f"/admin/requirements/{requirement.id}", data=form_data(
+    post_confirmed(client, f"/admin/requirements/{requirement.id}", form_data(
         client, course, everyone="y", due_days=14, save="Save"))
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "requirement.updated"))
     assert event.details["before"]["due_days"] == 30

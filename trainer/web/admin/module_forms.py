@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # types-WTForms lags WTForms 3.3
@@ -47,12 +45,6 @@ class EditorForm(FlaskForm):
     def base_id(self) -> int | None:
         value = (self.base_version_id.data or "").strip()
         return int(value) if value.isdigit() else None
-
-    def confirmation(self) -> str:
-        """Names exactly what is being published, so a confirmation is for this text only."""
-        fields = [self.source.data, self.change.data, self.change_note.data, self.base_version_id.data,
-                  self.draft_stamp.data]
-        return hashlib.sha256("\x00".join(f or "" for f in fields).encode()).hexdigest()[:32]
 
     def publication(self) -> Publication:
         return Publication(source=self.source.data or "", base_version_id=self.base_id(),

@@ -27,6 +27,7 @@ from trainer.models import Module
 from trainer.people.directory import names_of
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
+from trainer.web.admin.confirmation import confirmation, is_confirmed
 from trainer.web.admin.follow_up import publish
 from trainer.web.admin.lookups import course_or_404, module_or_404
 from trainer.web.admin.module_forms import DiscardForm, EditorForm
@@ -54,11 +55,10 @@ def edit_module(slug: str, module_slug: str):
 
 def _publish(module: Module, form: EditorForm):
     source = ModuleEdit(module, form.publication())
-    confirmed = form.confirmed.data == form.confirmation()
     try:
-        if not confirmed:  # first show what publishing does to people's training
+        if not is_confirmed():  # first show what publishing does to people's training
             _, impact = preview(db.session, lambda: publish(source), clock.today())
-            form.confirmed.data = form.confirmation()
+            form.confirmed.data = confirmation()
             return _editor(module, form, impact=impact)
         published = publish(source)
     except EditConflict as conflict:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -56,6 +57,7 @@ class RequirementForm(FlaskForm):
                                                 "renewal date are not reassigned for it.")
     preview = SubmitField("Preview")
     save = SubmitField("Save")
+    confirmed = HiddenField()  # web/admin/confirmation.py
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

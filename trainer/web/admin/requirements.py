@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 
 from trainer import clock
+from trainer.compliance.impact import preview as preview_impact
 from trainer.compliance.requirements import (
     RequirementError,
     create_requirement,
@@ -14,11 +15,12 @@ from trainer.compliance.requirements import (
     set_status,
     update_requirement,
 )
-from trainer.compliance.sync import sync_assignments
+from trainer.compliance.sync import SyncResult, sync_assignments
 from trainer.extensions import db
 from trainer.models import Requirement
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
+from trainer.web.admin.confirmation import confirmation, is_confirmed
 from trainer.web.admin.requirement_forms import RequirementForm, StatusForm
 from trainer.web.context import current_actor
 
@@ -54,13 +56,23 @@ def _edit(form: RequirementForm, requirement: Requirement | None):
         if form.preview.data:
             outcome = preview(db.session, spec).sentence()
         else:
-            try:
+            def save() -> tuple[Requirement, SyncResult]:
                 saved = (update_requirement(db.session, current_actor(), requirement, spec)
                          if requirement else create_requirement(db.session, current_actor(), spec))
+                return saved, _sync()
+
+            try:
+                if not is_confirmed():  # first show whom saving assigns
+                    _, impact = preview_impact(db.session, save, clock.today())
+                    form.confirmed.data = confirmation()
+                    return render_template("admin/requirement_form.html", form=form, requirement=requirement,
+                                           preview=None, impact=impact)
+                saved, result = save()
             except RequirementError as error:
                 form.name.errors = [*form.name.errors, str(error)]
             else:
-                _sync_and_commit(f"Saved “{saved.name}”.")
+                db.session.commit()
+                flash(f"Saved “{saved.name}”. Assignments: {result.summary()}.", "success")
                 return redirect(url_for("admin.requirements"))
     return render_template("admin/requirement_form.html", form=form, requirement=requirement,
                            preview=outcome)
@@ -81,10 +93,14 @@ def requirement_status(requirement_id: int):
     return redirect(url_for("admin.requirements"))
 
 
-def _sync_and_commit(message: str) -> None:
-    result = sync_assignments(
+def _sync() -> SyncResult:
+    return sync_assignments(
         db.session, clock.today(), actor=current_actor(),
         refresher_window_days=int(current_app.config["REFRESHER_WINDOW_DAYS"]),
     )
+
+
+def _sync_and_commit(message: str) -> None:
+    result = _sync()
     db.session.commit()
     flash(f"{message} Assignments: {result.summary()}.", "success")
