@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.compliance.helpers import complete_course, current, sync
 from tests.conftest import csrf_token
 from tests.factories import make_user
-from tests.web.authoring import imported_course, module_of, page_form, sign_in_admin
+from tests.web.authoring import imported_course, module_of, page_form, post_confirmed, sign_in_admin
 from trainer.models import AuditEvent, RegulationUpdate, UpdateAcknowledgement
 
 
@@ -70,7 +70,12 @@ def test_publishing_retrain_reaches_people_whose_completion_predates_it(session,
     sync(session, dt.date(2025, 12, 1))
     complete_course(session, done, course, dt.date(2025, 12, 2))
     session.commit()
-    response = client.post("/admin/updates/new", data=update_data(client, module, publish="Save and publish"))
+    data = update_data(client, module, publish="Save and publish")
+    first = client.post("/admin/updates/new", data=data).get_data(as_text=True)
+    assert "Assigns 0 people, reopens 1 people&#39;s training" in first and "It would reach 1 people" in first
+    session.expire_all()
+    assert session.scalars(select(RegulationUpdate)).all() == []  # nothing saved before confirming
+    response = post_confirmed(client, "/admin/updates/new", data)
     page = client.get(response.location).get_data(as_text=True)
     assert "Published. It reached 1 people: 1 retrain" in page
     assert "It reached 1 person." in page  # the read-only page
@@ -91,8 +96,8 @@ def test_publishing_acknowledge_creates_tasks(session, client, setup):
     sync(session, dt.date(2025, 12, 1))
     complete_course(session, done, course, dt.date(2025, 12, 2))
     session.commit()
-    client.post("/admin/updates/new", data=update_data(client, module, action="acknowledge",
-                                                      publish="Save and publish"))
+    post_confirmed(client, "/admin/updates/new", update_data(client, module, action="acknowledge",
+                                                             publish="Save and publish"))
     session.expire_all()
     assert [t.user_id for t in session.scalars(select(UpdateAcknowledgement))] == [done.id]
 
@@ -108,7 +113,7 @@ def test_publishing_needs_a_module_and_loses_nothing(session, client, setup):
 
 def test_a_published_update_is_read_only(session, client, setup):
     _admin, _course, module = setup
-    client.post("/admin/updates/new", data=update_data(client, module, publish="Save and publish"))
+    post_confirmed(client, "/admin/updates/new", update_data(client, module, publish="Save and publish"))
     update = session.scalar(select(RegulationUpdate))
     url = f"/admin/updates/{update.id}"
     page = client.get(url).get_data(as_text=True)

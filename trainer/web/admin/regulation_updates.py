@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from trainer import clock
+from trainer.compliance.impact import preview as preview_impact
 from trainer.compliance.regulation_updates import PublishResult, UpdateError, publish_update
 from trainer.compliance.update_drafts import delete_update, people_reached, save_update
 from trainer.content.markdown import render_markdown
@@ -14,6 +15,7 @@ from trainer.models import RegulationUpdate
 from trainer.people.directory import names_of
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
+from trainer.web.admin.confirmation import confirmation, is_confirmed
 from trainer.web.admin.update_forms import DeleteUpdateForm, UpdateForm
 from trainer.web.context import current_actor
 
@@ -54,10 +56,21 @@ def _edit(form: UpdateForm, update: RegulationUpdate | None):
         if form.preview.data:
             preview = render_markdown(form.summary.data or "")
         else:
-            try:
+            def save() -> tuple[RegulationUpdate, PublishResult | None]:
                 saved = save_update(db.session, current_actor(), update, form.draft())
-                result = publish_update(db.session, current_actor(), saved, clock.today()) \
+                return saved, publish_update(db.session, current_actor(), saved, clock.today()) \
                     if form.publish.data else None
+
+            try:
+                if form.publish.data and not is_confirmed():  # first show whom it reaches
+                    (_, would), impact = preview_impact(db.session, save, clock.today())
+                    form.confirmed.data = confirmation()
+                    return render_template(
+                        "admin/update_form.html", form=form, update=update, preview=None, problem=None,
+                        delete_form=DeleteUpdateForm(), impact=impact,
+                        reach=_published_message(would).replace("Published. It reached", "It would reach")
+                        if would else None)
+                saved, result = save()
             except UpdateError as error:
                 db.session.rollback()
                 problem = str(error)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # types-WTForms lags WTForms 3.3
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
@@ -31,6 +31,7 @@ class UpdateForm(FlaskForm):
     preview = SubmitField("Preview")
     save = SubmitField("Save draft")
     publish = SubmitField("Save and publish")
+    confirmed = HiddenField()  # web/admin/confirmation.py
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
