@@ -11,7 +11,7 @@ from tests.compliance.helpers import complete_course, current, sync
 from tests.conftest import csrf_token
 from tests.content.builders import lesson
 from tests.factories import make_user
-from tests.web.authoring import imported_course, module_of, page_form, sign_in_admin
+from tests.web.authoring import imported_course, module_of, page_form, post_confirmed, sign_in_admin
 from trainer.audit import Actor
 from trainer.content import export_courses, import_courses
 from trainer.content.canonical import course_hash
@@ -93,7 +93,11 @@ def test_settings_mean_what_course_md_says_and_export_then_import_changes_nothin
     data = page_form(client, url)
     data.update(title="Breach basics: the first hour", pass_mark="90", refresher_months="", due_days="14",
                 save="Save")
-    assert client.post(url, data=data).status_code == 302
+    first = client.post(url, data=data).get_data(as_text=True)
+    assert "Before you confirm" in first and "Confirm and save" in first
+    session.expire_all()
+    assert session.scalar(select(Course)).pass_mark == 80  # not before confirming
+    assert post_confirmed(client, url, data).status_code == 302
     session.expire_all()
     course = session.scalar(select(Course))
     assert (course.title, course.pass_mark, course.refresher_months, course.due_days) == (
@@ -110,7 +114,7 @@ def test_settings_follow_into_the_default_requirement(session, client, admin, tm
     make_user(session)
     session.commit()
     url = "/admin/courses/breach-basics/settings"
-    client.post(url, data={**page_form(client, url), "due_days": "10", "save": "Save"})
+    post_confirmed(client, url, {**page_form(client, url), "due_days": "10", "save": "Save"})
     session.expire_all()
     requirement = session.scalar(select(Requirement).where(Requirement.is_course_default.is_(True)))
     assert requirement.due_days == 10

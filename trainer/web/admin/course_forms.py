@@ -30,6 +30,7 @@ class CourseSettingsForm(FlaskForm):
     due_days = IntegerField("Days to complete", default=30, validators=[InputRequired(), NumberRange(min=1)],
                             description="From assignment to the due date.")
     save = SubmitField("Save")
+    confirmed = HiddenField()  # web/admin/confirmation.py
 
     def settings(self) -> CourseMeta:
         """The settings as course.md would hold them (audience and regulations: see the caller)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from sqlalchemy import select
 
+from trainer import clock
+from trainer.compliance.impact import preview
 from trainer.content.authoring import save_draft, starter_source
 from trainer.content.course_settings import (
     CourseError,
@@ -19,6 +21,7 @@ from trainer.extensions import db
 from trainer.models import Course, Department, ModuleDraft
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
+from trainer.web.admin.confirmation import confirmation, is_confirmed
 from trainer.web.admin.course_forms import ActionForm, CourseSettingsForm, NewCourseForm, NewModuleForm
 from trainer.web.admin.follow_up import after_settings_change, sync_people
 from trainer.web.admin.lookups import course_or_404, module_or_404
@@ -73,25 +76,31 @@ def course_settings(slug: str):
     if not form.is_submitted():
         form.fill_from(course)
     elif form.validate():
-        try:
+        published = any(m.current_version_id for m in course.active_modules)
+
+        def save() -> tuple[bool, str]:
             changed = update_course_settings(db.session, current_actor(), course, form.settings())
+            # An unpublished course is assigned to nobody yet; its default rule comes with the first module.
+            return changed, after_settings_change([course.slug]).summary() if changed and published else ""
+
+        try:
+            if published and not is_confirmed():  # first show whom the new settings assign
+                (changed, _), impact = preview(db.session, save, clock.today())
+                if changed:
+                    form.confirmed.data = confirmation()
+                    return render_template("admin/course_settings.html", form=form, course=course,
+                                           impact=impact)
+            changed, summary = save()
         except CourseError as error:
             form.title.errors = [*form.title.errors, str(error)]
         else:
-            _settings_follow_up(course, changed)
+            db.session.commit()
+            if changed:
+                flash(f"Saved the settings of “{course.title}”. {summary}".strip(), "success")
+            else:
+                flash("Nothing changed.", "info")
             return redirect(url_for("admin.course", slug=course.slug))
     return render_template("admin/course_settings.html", form=form, course=course)
-
-
-def _settings_follow_up(course: Course, changed: bool) -> None:
-    if not changed:
-        flash("Nothing changed.", "info")
-        return
-    published = any(m.current_version_id for m in course.active_modules)
-    # An unpublished course is assigned to nobody yet; its default rule comes with the first module.
-    summary = after_settings_change([course.slug]).summary() if published else ""
-    db.session.commit()
-    flash(f"Saved the settings of “{course.title}”. {summary}".strip(), "success")
 
 
 @bp.route("/courses/<slug>/modules", methods=["POST"])
