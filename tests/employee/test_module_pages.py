@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select
@@ -69,7 +70,14 @@ def test_policy_acknowledged_too_early_is_refused_with_the_time_left(client, ses
     with clock.frozen(NOW + dt.timedelta(seconds=20)):
         response = acknowledge(client, course, policy)
         page = client.get(response.location).get_data(as_text=True)
-    assert "you can confirm in 40 seconds" in page
+    assert response.location.endswith("?confirm=yes#acknowledge")  # a GET address, not the POST one
+    assert "you can confirm at 09:01:00 UTC, in 40 seconds." in page  # the flash
+    # Beside the button: the reason and the time, the box still ticked, the button held back.
+    assert re.search(r'<p class="wait-note wait-early" id="read-wait"[^>]*>Not yet: .*You can confirm at '
+                     r'<time datetime="2026-03-02T09:01:00\+00:00">09:01 UTC</time> '
+                     r'\(<span class="wait-left">in 40 seconds</span>\)', page)
+    assert re.search(r'id="confirm" name="confirm" value="yes" required checked', page)
+    assert re.search(r'id="confirm-button" disabled', page)
     assert session.scalar(select(ModuleCompletion)) is None
 
 
@@ -77,7 +85,8 @@ def test_policy_acknowledged_without_opening_it_is_refused(client, session, ada)
     _, course = ada
     policy = course.active_modules[1]
     response = acknowledge(client, course, policy)
-    assert "you can confirm in 60 seconds" in client.get(response.location).get_data(as_text=True)
+    assert "Please read the module first: you can confirm 60 seconds after you open it." in client.get(
+        response.location).get_data(as_text=True)
     assert session.scalar(select(ModuleCompletion)) is None
 
 

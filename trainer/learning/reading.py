@@ -1,8 +1,9 @@
 """Reading modules: finding them, recording the first visit, acknowledging policies.
 
-The first visit of a module version starts the server-side clock for reading time: a
-policy can be acknowledged only `min_read_seconds` after it was first opened, whatever
-the browser says.
+The first visit of a module version in an assignment cycle starts the server-side clock for
+reading time: a policy can be acknowledged, and a lesson's quiz opened, only
+`min_read_seconds` after that, whatever the browser says. A new cycle (refresher, major
+change, regulation update) restarts the clock, also for an unchanged version.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ class AcknowledgementError(ValueError):
 # takes to answer it. What a module page shows of a version (the HTML, and the number of
 # questions counted without parsing the quiz) and when the reader first opened it.
 _PAGE = (
-    select(ModuleVersion.body_html, func.json_array_length(ModuleVersion.quiz), ModuleVisit.first_seen_at)
+    select(ModuleVersion.body_html, func.json_array_length(ModuleVersion.quiz), ModuleVisit.first_seen_at,
+           ModuleVisit.assignment_id)
     .outerjoin(ModuleVisit, and_(ModuleVisit.module_version_id == ModuleVersion.id,
                                  ModuleVisit.user_id == bindparam("user_id")))
     .where(ModuleVersion.id == bindparam("version_id"))
@@ -55,6 +57,28 @@ class ModulePage:
     def seconds_left(self, now: dt.datetime) -> int:
         return seconds_left_to_read(self.first_seen_at, self.version, now)
 
+    @property
+    def available_at(self) -> dt.datetime:
+        """When the reading time is over (the quiz opens, or the policy can be confirmed)."""
+        return self.first_seen_at + dt.timedelta(seconds=self.version.min_read_seconds)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadingWait:
+    """How long before the person may take the quiz or confirm (0: now)."""
+
+    seconds_left: int
+    opened: bool  # opened in this assignment cycle; False: the clock has not started
+    available_at: dt.datetime | None
+
+    def reason(self, what: str) -> str:
+        if not self.opened:
+            return f"Please read the module first: {what} {self.seconds_left} seconds after you open it."
+        assert self.available_at is not None
+        unit = "second" if self.seconds_left == 1 else "seconds"
+        return (f"Please take the time to read it first: {what} at {self.available_at:%H:%M:%S} UTC, "
+                f"in {self.seconds_left} {unit}.")
+
 
 def find_module(session: Session, course: Course, slug: str) -> Module | None:
     """A live module of `course` with published content."""
@@ -79,11 +103,18 @@ def open_module(
     """
     version = module.current_version
     assert version is not None
-    body_html, question_count, first_seen_at = session.execute(
+    body_html, question_count, first_seen_at, cycle = session.execute(
         _PAGE, {"user_id": user_id, "version_id": version.id}).one()
     recorded = False
     if first_seen_at is None:
-        first_seen_at = _first_visit(session, user_id, version.id, now).first_seen_at
+        first_seen_at = _first_visit(session, user_id, version.id, assignment, now).first_seen_at
+        recorded = True
+    elif assignment is not None and cycle != assignment.id:
+        visit = session.get(ModuleVisit, (user_id, version.id))
+        assert visit is not None
+        if not _same_cycle(visit, assignment):
+            visit.first_seen_at = first_seen_at = now  # a new cycle: the reading time starts again
+        visit.assignment_id = assignment.id
         recorded = True
     if assignment is not None and mark_started(assignment, now.date()):
         recorded = True
@@ -92,8 +123,28 @@ def open_module(
     return ModulePage(version, body_html, question_count or 0, first_seen_at, recorded)
 
 
-def _first_visit(session: Session, user_id: int, version_id: int, now: dt.datetime) -> ModuleVisit:
-    visit = ModuleVisit(user_id=user_id, module_version_id=version_id, first_seen_at=now)
+def _same_cycle(visit: ModuleVisit, assignment: Assignment | None) -> bool:
+    """Whether the visit counts for the assignment's cycle (a visit recorded before cycles
+    were, on or after the cycle began, does)."""
+    if assignment is None or visit.assignment_id == assignment.id:
+        return True
+    return visit.assignment_id is None and visit.first_seen_at.date() >= assignment.assigned_on
+
+
+def reading_wait(session: Session, user_id: int, version: ModuleVersion, assignment: Assignment | None,
+                 now: dt.datetime) -> ReadingWait:
+    """How long the person still has to read `version` in this cycle (`assignment`: current)."""
+    visit = session.get(ModuleVisit, (user_id, version.id))
+    if visit is None or not _same_cycle(visit, assignment):
+        return ReadingWait(version.min_read_seconds, False, None)
+    available_at = visit.first_seen_at + dt.timedelta(seconds=version.min_read_seconds)
+    return ReadingWait(seconds_left_to_read(visit.first_seen_at, version, now), True, available_at)
+
+
+def _first_visit(session: Session, user_id: int, version_id: int, assignment: Assignment | None,
+                 now: dt.datetime) -> ModuleVisit:
+    visit = ModuleVisit(user_id=user_id, module_version_id=version_id, first_seen_at=now,
+                        assignment_id=assignment.id if assignment is not None else None)
     try:
         with session.begin_nested():  # two tabs at once: the other insert wins, keep it
             session.add(visit)
@@ -126,13 +177,11 @@ def acknowledge_module(
             "before confirming.")
     if not completed_by_acknowledgement(version):
         raise AcknowledgementError("This module is completed by passing its quiz.")
-    done = course_outline(session, user_id, module.course).entry(module)
+    outline = course_outline(session, user_id, module.course)
+    done = outline.entry(module)
     if done is not None and done.completion and done.completion.module_version_id == version.id:
         return done.completion  # already acknowledged in this cycle: once is enough
-    visit = session.get(ModuleVisit, (user_id, version.id))
-    left = seconds_left_to_read(visit.first_seen_at if visit else None, version, now)
-    if visit is None or left > 0:
-        raise AcknowledgementError(
-            f"Please take the time to read this before confirming: you can confirm in "
-            f"{left} second{'s' if left != 1 else ''}.")
+    wait = reading_wait(session, user_id, version, outline.assignment, now)
+    if not wait.opened or wait.seconds_left > 0:
+        raise AcknowledgementError(wait.reason("you can confirm"))
     return record_module_completion(session, actor, user_id, version, method="acknowledgement")

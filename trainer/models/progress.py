@@ -22,6 +22,9 @@ class ModuleVisit(Base):
         ForeignKey("module_versions.id"), primary_key=True
     )
     first_seen_at: Mapped[dt.datetime]
+    # The assignment cycle the visit belongs to: a new cycle (refresher, major change,
+    # regulation update) restarts the reading time (learning/reading.py). None: no cycle.
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"))
 
 
 class QuizAttempt(Base):

@@ -70,7 +70,9 @@ def module(course_slug: str, module_slug: str):
     now = clock.now()
     page = open_module(db.session, current_user.id, module, outline.assignment, now)
     html = render_template("learn/module.html", module=module, version=page.version, page=page,
-                           outline=outline, seconds_left=page.seconds_left(now))
+                           outline=outline, seconds_left=page.seconds_left(now),
+                           # after an early "Confirm": the box stays ticked, the reason beside the button
+                           kept_confirm=request.args.get("confirm") == "yes")
     if page.recorded:  # after rendering: a commit expires every loaded row, and the page reads them
         db.session.commit()
     return html
@@ -88,8 +90,9 @@ def acknowledge(course_slug: str, module_slug: str):
         acknowledge_module(db.session, current_actor(), current_user.id, module,
                            request.form.get("version", type=int), clock.now())
     except AcknowledgementError as error:
-        flash(str(error), "error")
-        return redirect(here + "#acknowledge")
+        flash(str(error), "error")  # the page shows the reason beside the button too
+        return redirect(url_for("learn.module", course_slug=course_slug, module_slug=module_slug,
+                                confirm="yes") + "#acknowledge")
     db.session.commit()
     flash(f"Recorded: you have read and understood “{published_version(module).title}”.", "success")
     return redirect(next_step_url(module))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from trainer import clock
+from trainer.compliance.completion import current_assignment
 from trainer.extensions import db
 from trainer.learning.attempts import (
     StaleVersionError,
@@ -17,7 +18,7 @@ from trainer.learning.attempts import (
 )
 from trainer.learning.outline import course_outline
 from trainer.learning.quiz import AnswerError, field_name
-from trainer.learning.reading import completed_by_acknowledgement
+from trainer.learning.reading import completed_by_acknowledgement, reading_wait
 from trainer.models import Module
 from trainer.web.access import login_required
 from trainer.web.context import current_actor
@@ -33,10 +34,31 @@ def quiz_module_or_404(course_slug: str, module_slug: str) -> Module:
     return module
 
 
+def reading_refusal(module: Module):
+    """A redirect to the module, with the reason, while its reading time is not over (else None).
+
+    Server-side: the quiz of a lesson with `min_read_seconds` opens that long after this
+    cycle's first visit of the module, however the quiz page is reached.
+    """
+    version = published_version(module)
+    if not version.min_read_seconds:
+        return None
+    assignment = current_assignment(db.session, current_user.id, module.course_id)
+    wait = reading_wait(db.session, current_user.id, version, assignment, clock.now())
+    if wait.opened and not wait.seconds_left:
+        return None
+    flash(wait.reason("the quiz opens"), "error")
+    here = url_for("learn.module", course_slug=module.course.slug, module_slug=module.slug)
+    return redirect(here + "#quiz")
+
+
 @bp.route("/courses/<course_slug>/<module_slug>/quiz")
 @login_required
 def quiz(course_slug: str, module_slug: str):
     module = quiz_module_or_404(course_slug, module_slug)
+    refused = reading_refusal(module)
+    if refused is not None:
+        return refused
     attempt = open_attempt(db.session, current_user.id, published_version(module), clock.now())
     page = render_quiz(module, attempt, {})
     # Committed after rendering: a commit expires every loaded row, and the page reads them.
@@ -56,6 +78,9 @@ def render_quiz(module, attempt, submitted, unanswered=(), status=200):
 @login_required
 def submit_quiz(course_slug: str, module_slug: str):
     module = quiz_module_or_404(course_slug, module_slug)
+    refused = reading_refusal(module)
+    if refused is not None:
+        return refused
     attempt = attempt_by_token(db.session, current_user.id, request.form.get("token", ""))
     if attempt is None or attempt.module_version.module_id != module.id:
         abort(404)
