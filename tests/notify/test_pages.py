@@ -132,7 +132,8 @@ def test_the_header_badge_costs_one_count_query(app, client, auth, ada):
     assert len(on_notifications) == 1 and "count(" in on_notifications[0].lower()
 
 
-def test_admins_see_failed_deliveries_with_the_error_and_can_retry(client, auth, session, ada):
+def test_admins_see_failed_deliveries_with_the_error_and_can_retry(app, client, auth, session, ada):
+    app.config["SMTP_HOST"] = "127.0.0.1"  # a mail server is configured
     make_user(session, email="admin@example.com", roles=("admin",))
     failed = rows(session)[0].id
     session.execute(update(Notification).where(Notification.id == failed).values(
@@ -147,6 +148,20 @@ def test_admins_see_failed_deliveries_with_the_error_and_can_retry(client, auth,
     assert (row.failed_at, row.attempts) == (None, 0)
     assert "Every e-mail has been delivered" in client.get("/admin/mail").get_data(as_text=True)
     assert client.post(f"/admin/mail/{failed}/retry", data={"csrf_token": token}).status_code == 404
+
+
+def test_the_mail_page_says_plainly_when_e_mail_only_goes_to_the_log(app, client, auth, session):
+    app.config["SMTP_HOST"] = None
+    make_user(session, email="admin@example.com", roles=("admin",))
+    session.commit()
+    auth.login("admin@example.com")
+    page = client.get("/admin/mail").get_data(as_text=True)
+    assert "E-mail is not being sent." in page and "reaches nobody" in page
+    assert "Every e-mail has been delivered" not in page
+    assert "none was sent: they were written to the log" in page
+    app.config["SMTP_HOST"] = "mail.example.com"
+    page = client.get("/admin/mail").get_data(as_text=True)
+    assert "E-mail is not being sent." not in page and "Every e-mail has been delivered" in page
 
 
 @pytest.mark.parametrize("roles", [(), ("hr",)])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from trainer.extensions import db
 from trainer.notify.outbox import failed_deliveries, retry_all_failed, retry_delivery, retrying_count
@@ -15,7 +15,10 @@ from trainer.web.context import current_actor
 @roles_required("admin")
 def mail_failures():
     failures = failed_deliveries(db.session, request.args.get("page", 1, type=int))
-    return render_template("admin/mail.html", failures=failures, retrying=retrying_count(db.session))
+    # Without an SMTP host nothing reaches anyone: say so plainly, not "everything delivered".
+    log_only = not current_app.config.get("SMTP_HOST")  # as notify/settings.py decides
+    return render_template("admin/mail.html", failures=failures, retrying=retrying_count(db.session),
+                           log_only=log_only)
 
 
 @bp.route("/mail/<int:notification_id>/retry", methods=["POST"])
