@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from sqlalchemy import select
@@ -93,12 +94,13 @@ def page_form(client, url: str, action: str | None = None) -> dict[str, str]:
     return form_values(client.get(url).get_data(as_text=True), action)
 
 
-def post_confirmed(client, url: str, data: dict[str, str]):
-    """Post a form that asks for confirmation with its impact first, then confirm as a person
-    would (the same fields plus the confirmation the page handed out)."""
+def post_confirmed(client, url: str, data: dict):
+    """Post a form that asks for confirmation (its impact, or what a destructive action does)
+    first, then confirm as a person would: the same fields plus the confirmation handed out."""
     response = client.post(url, data=data)
-    values = form_values(response.get_data(as_text=True), None) if response.status_code == 200 else {}
-    if not values.get("confirmed"):
+    page = response.get_data(as_text=True) if response.status_code == 200 else ""
+    confirmed = re.search(r'name="confirmed"[^>]*value="([^"]+)"', page)
+    if confirmed is None:
         return response
-    assert "Before you confirm" in response.get_data(as_text=True)
-    return client.post(url, data={**data, "confirmed": values["confirmed"]})
+    assert "Before you confirm" in page or "What happens" in page
+    return client.post(url, data={**data, "confirmed": confirmed.group(1)})

@@ -190,7 +190,12 @@ def test_retiring_closes_open_assignments_and_keeps_completions(session, client,
     complete_course(session, done, course, day)
     session.commit()
     token = csrf_token(client, "/admin/courses/breach-basics")
-    client.post("/admin/courses/breach-basics/retire", data={"csrf_token": token})
+    first = client.post("/admin/courses/breach-basics/retire", data={"csrf_token": token})
+    page = first.get_data(as_text=True)  # a confirmation step first: nothing retired yet
+    assert "Retire “Test course”?" in page and "2 open assignment(s) are closed." in page  # busy, admin
+    session.expire_all()
+    assert session.scalar(select(Course)).retired_at is None
+    post_confirmed(client, "/admin/courses/breach-basics/retire", {"csrf_token": token})
     session.expire_all()
     assert session.scalar(select(Course)).retired_at is not None
     assert current(session, busy, course) is None

@@ -97,7 +97,11 @@ def test_pause_and_retire(session, client, auth):
     client.post(url, data={"csrf_token": token, "status": "paused"})
     session.expire_all()
     assert requirement.status == "paused"
-    client.post(url, data={"csrf_token": token, "status": "retired"})
+    asked = client.post(url, data={"csrf_token": token, "status": "retired"}).get_data(as_text=True)
+    assert "Retire the requirement “Sales must know GDPR”?" in asked
+    session.expire_all()
+    assert requirement.status == "paused"
+    post_confirmed(client, url, {"csrf_token": token, "status": "retired"})
     session.expire_all()
     assert requirement.status == "retired"
     assert all(not a.current for a in session.scalars(select(Assignment)))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token
 from tests.factories import make_user
+from tests.web.authoring import post_confirmed
 from trainer.models import ApiToken
 
 
@@ -33,7 +34,12 @@ def test_create_use_and_revoke_a_token(session, client, auth, app):
     session.expire_all()
     assert token.last_used_at is not None
 
-    client.post(f"/admin/tokens/{token.id}/revoke", data={"csrf_token": csrf_token(client, "/admin/tokens")})
+    revoke = f"/admin/tokens/{token.id}/revoke"
+    token_field = {"csrf_token": csrf_token(client, "/admin/tokens")}
+    asked = client.post(revoke, data=token_field).get_data(as_text=True)
+    assert "Revoke the token “HRIS nightly sync”?" in asked and "gets 401 at once" in asked
+    assert api.get("/api/v1/employees", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
+    post_confirmed(client, revoke, {"csrf_token": csrf_token(client, "/admin/tokens")})
     assert "revoked" in client.get("/admin/tokens").get_data(as_text=True)
     assert api.get("/api/v1/employees", headers={"Authorization": f"Bearer {plain}"}).status_code == 401
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.compliance.helpers import current, sync
 from tests.conftest import csrf_token
 from tests.factories import make_course, make_user
-from tests.web.authoring import page_form, sign_in_admin
+from tests.web.authoring import page_form, post_confirmed, sign_in_admin
 from trainer.audit import Actor
 from trainer.compliance.requirements import RequirementSpec, create_requirement
 from trainer.models import Assignment, AuditEvent, Department, User
@@ -135,7 +135,7 @@ def test_an_admin_cannot_remove_their_own_admin_role_or_deactivate_themselves(se
     page = client.post(url, data={**data, "save": "Save"}).get_data(as_text=True)
     assert "You cannot remove your own admin role" in page
     token = csrf_token(client, url)
-    client.post(f"{url}/deactivate", data={"csrf_token": token})
+    post_confirmed(client, f"{url}/deactivate", {"csrf_token": token})
     assert "You cannot deactivate your own account." in client.get(url).get_data(as_text=True)
     session.expire_all()
     me = session.get(User, admin.id)
@@ -175,7 +175,11 @@ def test_deactivating_closes_assignments_and_reactivating_brings_them_back(sessi
     session.commit()
     url = f"/admin/users/{person.id}"
     token = csrf_token(client, url)
-    client.post(f"{url}/deactivate", data={"csrf_token": token})
+    asked = client.post(f"{url}/deactivate", data={"csrf_token": token}).get_data(as_text=True)
+    assert "What happens" in asked and "can no longer sign in" in asked
+    session.expire_all()
+    assert session.get(User, person.id).active  # not before confirming
+    post_confirmed(client, f"{url}/deactivate", {"csrf_token": token})
     session.expire_all()
     assert not session.get(User, person.id).active
     assert current(session, person, course) is None

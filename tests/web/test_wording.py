@@ -15,7 +15,7 @@ from tests.compliance.helpers import complete_course
 from tests.content.builders import lesson, question
 from tests.employee.helpers import enrol, open_quiz, submit_quiz
 from tests.factories import make_user
-from tests.web.authoring import imported_course, module_of, page_form, sign_in_admin
+from tests.web.authoring import imported_course, module_of, page_form, post_confirmed, sign_in_admin
 from trainer import clock
 from trainer.models import Certificate
 
@@ -55,7 +55,7 @@ def test_a_first_publication_offers_no_minor_or_major_and_is_recorded_as_the_fir
     assert "first version" in page
     data = page_form(client, new_module)
     data.pop("change", None)
-    response = client.post(new_module, data={**data, "publish": "Publish"})
+    response = post_confirmed(client, new_module, {**data, "publish": "Publish"})
     assert response.status_code == 302
     assert "Published version 1 (first version)." in client.get(response.location).get_data(as_text=True)
     session.expire_all()
@@ -88,7 +88,7 @@ def test_the_versions_page_names_the_last_major_change_only_when_there_was_one(s
     data = page_form(client, editor)
     data.update(source=data["source"].replace("at once", "within the hour"), change="major",
                 change_note="One hour.", publish="Publish")
-    assert client.post(editor, data=data).status_code == 302
+    assert post_confirmed(client, editor, data).status_code == 302
     page = text_of(client.get(versions).get_data(as_text=True))
     assert "Version 2 was the last major change: completions of earlier versions no longer count." in page
     assert re.search(r"\b1 first version\b", page)

@@ -1,4 +1,4 @@
-"""Confirming an action after seeing its impact, without JavaScript.
+"""Confirming an action after seeing its impact or consequences, without JavaScript.
 
 The first press of the action's button shows the impact (compliance/impact.py) and hands out
 a confirmation naming exactly the submitted values; the second press carries it back. Any
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import request
+from flask import render_template, request
 
 NOT_PART_OF_THE_ACTION = {"csrf_token", "confirmed"}
 
@@ -26,3 +26,13 @@ def confirmation() -> str:
 
 def is_confirmed() -> bool:
     return request.form.get("confirmed", "") == confirmation()
+
+
+def confirm_page(question: str, consequences: list[str], button: str, cancel_url: str):
+    """The step between pressing a destructive button and doing it: what will happen, and a
+    second button that posts the same form again with the confirmation (no JavaScript)."""
+    fields = [(key, value) for key, value in request.form.items(multi=True)
+              if key not in NOT_PART_OF_THE_ACTION]
+    return render_template("admin/confirm.html", question=question, consequences=consequences,
+                           button=button, cancel_url=cancel_url, fields=fields, action=request.path,
+                           confirmed=confirmation())

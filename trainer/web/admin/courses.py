@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from trainer import clock
 from trainer.compliance.impact import preview
@@ -18,10 +18,10 @@ from trainer.content.course_settings import (
     update_course_settings,
 )
 from trainer.extensions import db
-from trainer.models import Course, Department, ModuleDraft
+from trainer.models import Assignment, Course, Department, ModuleDraft
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
-from trainer.web.admin.confirmation import confirmation, is_confirmed
+from trainer.web.admin.confirmation import confirm_page, confirmation, is_confirmed
 from trainer.web.admin.course_forms import ActionForm, CourseSettingsForm, NewCourseForm, NewModuleForm
 from trainer.web.admin.follow_up import after_settings_change, sync_people
 from trainer.web.admin.lookups import course_or_404, module_or_404
@@ -137,6 +137,16 @@ def move_course_module(slug: str, module_slug: str, direction: str):
 def course_status(slug: str, action: str):
     course = course_or_404(slug)
     if ActionForm().validate_on_submit():
+        if action == "retire" and not is_confirmed():
+            open_count = db.session.scalar(select(func.count()).select_from(Assignment).where(
+                Assignment.course_id == course.id, Assignment.current.is_(True),
+                Assignment.completed_on.is_(None))) or 0
+            return confirm_page(f"Retire “{course.title}”?", [
+                "Nobody new is assigned the course, and it leaves everyone's dashboard.",
+                f"{open_count} open assignment(s) are closed.",
+                "Completions, certificates and versions are kept as evidence.",
+                "You can bring the course back later."], f"Retire “{course.title}”",
+                url_for("admin.course", slug=slug))
         (retire_course if action == "retire" else restore_course)(db.session, current_actor(), course)
         result = sync_people()
         db.session.commit()

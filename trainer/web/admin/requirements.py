@@ -20,7 +20,7 @@ from trainer.extensions import db
 from trainer.models import Requirement
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
-from trainer.web.admin.confirmation import confirmation, is_confirmed
+from trainer.web.admin.confirmation import confirm_page, confirmation, is_confirmed
 from trainer.web.admin.requirement_forms import RequirementForm, StatusForm
 from trainer.web.context import current_actor
 
@@ -84,6 +84,13 @@ def requirement_status(requirement_id: int):
     requirement = db.session.get(Requirement, requirement_id) or abort(404)
     form = StatusForm()
     if form.validate_on_submit():
+        if form.status.data == "retired" and not is_confirmed():
+            return confirm_page(f"Retire the requirement “{requirement.name}”?", [
+                "Nobody is assigned the course by this rule any more; open assignments it alone "
+                "holds are closed.",
+                "Completions are kept as evidence.",
+                "A retired requirement cannot be resumed; pausing it can."],
+                f"Retire “{requirement.name}”", url_for("admin.requirements"))
         try:
             set_status(db.session, current_actor(), requirement, form.status.data)
         except RequirementError as error:

@@ -15,6 +15,7 @@ from trainer.notify.links import absolute
 from trainer.people.api_tokens import TokenError, create_token, list_tokens, revoke_token
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
+from trainer.web.admin.confirmation import confirm_page, is_confirmed
 from trainer.web.admin.requirement_forms import MultiCheckboxField
 from trainer.web.context import current_actor
 
@@ -65,6 +66,12 @@ def tokens():
 def revoke_api_token(token_id: int):
     token = db.session.get(ApiToken, token_id) or abort(404)
     if RevokeForm().validate_on_submit():
+        if not is_confirmed():
+            return confirm_page(f"Revoke the token “{token.name}”?", [
+                "Every call with this token gets 401 at once: the HR system or identity provider that "
+                "uses it stops syncing until it has a new token.",
+                "A revoked token cannot be turned back on; you can make a new one."],
+                f"Revoke “{token.name}”", url_for("admin.tokens"))
         try:
             revoke_token(db.session, current_actor(), token.id)
         except TokenError as error:

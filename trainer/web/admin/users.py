@@ -19,6 +19,7 @@ from trainer.people.password_reset import request_reset
 from trainer.web.access import roles_required
 from trainer.web.account_mail import invite_now, invited_message, send_reset_link_after_response
 from trainer.web.admin import bp
+from trainer.web.admin.confirmation import confirm_page, is_confirmed
 from trainer.web.admin.follow_up import sync_people
 from trainer.web.admin.user_forms import AccountForm, AccountStatusForm, NewAccountForm
 from trainer.web.context import current_actor, password_policy
@@ -75,6 +76,12 @@ def edit_user(user_id: int):
 def user_status(user_id: int, action: str):
     user = db.session.get(User, user_id) or abort(404)
     if AccountStatusForm().validate_on_submit():
+        if action == "deactivate" and not is_confirmed():
+            return confirm_page(f"Deactivate {user.name}?", [
+                f"{user.name} can no longer sign in; open sessions and API access end.",
+                "Their open assignments are closed; completions and certificates are kept as evidence.",
+                "You can reactivate the account later."], f"Deactivate {user.name}",
+                url_for("admin.edit_user", user_id=user.id))
         change = deactivate_account if action == "deactivate" else reactivate_account
         try:
             change(db.session, current_actor(), user)
