@@ -48,6 +48,9 @@ def test_certificate_pdf_prints_a_non_latin1_name_course_dates_versions_and_code
     assert certificate.code in text
     assert "Module 1 v1 (version 1)" in text
     assert f"http://trainer.test/verify/{certificate.code}" in text
+    # The verify address is a link, not only text (issue 19.1).
+    [annotation] = [a.get_object() for a in PdfReader(io.BytesIO(response.data)).pages[0]["/Annots"]]
+    assert annotation["/A"]["/URI"] == f"http://trainer.test/verify/{certificate.code}"
 
 
 def test_someone_elses_certificate_is_not_found(session, client, auth):

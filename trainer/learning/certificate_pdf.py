@@ -17,6 +17,7 @@ from trainer.models import Certificate, User
 
 FONT = "DejaVu"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+LINK_COLOUR = (0, 70, 160)  # the verify address is a link: blue and underlined, as on screen
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,7 +109,13 @@ def _versions(pdf: FPDF, versions: list[dict]) -> None:
 def _verification(pdf: FPDF, facts: CertificateFacts) -> None:
     pdf.ln(6)
     _line(pdf, f"Verification code: {facts.code}", 12, "B", 7)
-    _line(pdf, f"Check this certificate at {facts.verify_url}", 9, "", 5)
+    _line(pdf, "Check this certificate at", 9, "", 5)
+    pdf.set_font(FONT, "U", 9)
+    width = pdf.get_string_width(facts.verify_url) + 2
+    pdf.set_x((pdf.w - width) / 2)
+    pdf.set_text_color(*LINK_COLOUR)
+    pdf.cell(width, 5, facts.verify_url, align="C", link=facts.verify_url, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
 
 
 def long_date(day: dt.date) -> str:
