@@ -31,6 +31,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _check_sign_in_settings(app)
     _init_logging(app)
     _init_extensions(app)
+    from trainer.web.params import init_params
+
+    init_params(app)  # before the blueprints add their routes
     _register_blueprints(app)
     _register_cli(app)
     if app.config["PROXY_COUNT"]:

@@ -162,7 +162,7 @@ def _checked_name(info: zipfile.ZipInfo, limits: Limits) -> list[str]:
         raise ArchiveError(f"{name}: only plain files are allowed.")
     if info.flag_bits & 0x1:
         raise ArchiveError(f"{name}: encrypted files are not accepted.")
-    if not SLUG.match(parts[0]) or (info.is_dir() and len(parts) != 1):
+    if not SLUG.fullmatch(parts[0]) or (info.is_dir() and len(parts) != 1):
         raise ArchiveError(f"{name}: expected one course folder named by its slug (e.g. breach-response/).")
     if not info.is_dir() and (len(parts) != 2 or not _expected_file(parts[1])):
         raise ArchiveError(f"{name}: only course.md and module files named NN-slug.md are accepted, "
@@ -174,7 +174,7 @@ def _checked_name(info: zipfile.ZipInfo, limits: Limits) -> list[str]:
 
 
 def _expected_file(name: str) -> bool:
-    return name == COURSE_FILE or MODULE_NAME.match(name) is not None
+    return name == COURSE_FILE or MODULE_NAME.fullmatch(name) is not None
 
 
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

@@ -50,7 +50,7 @@ def write_course(session: Session, course: Course | None, slug: str, meta: Cours
 
 def check_slug(slug: str, what: str = "course") -> str:
     """The slug, or CourseError saying what a slug may contain."""
-    if not SLUG.match(slug) or len(slug) > SLUG_MAX:
+    if not SLUG.fullmatch(slug) or len(slug) > SLUG_MAX:
         raise CourseError(f"The {what} slug may contain lower-case letters, digits and single hyphens "
                           f"(e.g. breach-response), at most {SLUG_MAX} characters.")
     return slug

@@ -15,9 +15,10 @@ from trainer.content.meta import CourseMeta
 from trainer.content.parser import ParsedModule, normalise_source, parse_course, parse_module
 
 COURSE_FILE = "course.md"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Validation patterns are used with fullmatch: `$` would also accept a trailing newline.
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_MAX = 80  # Course.slug and Module.slug are String(80)
-MODULE_NAME = re.compile(r"^(\d{2})-(.+)\.md$")
+MODULE_NAME = re.compile(r"([0-9]{2})-(.+)\.md")
 
 
 @dataclasses.dataclass
@@ -87,7 +88,7 @@ def load_course(folder: Path) -> CourseFile:
     """One course folder: course.md and its module files, all checked together."""
     errors: list[ContentError] = []
     slug = folder.resolve().name
-    if not SLUG.match(slug) or len(slug) > SLUG_MAX:
+    if not SLUG.fullmatch(slug) or len(slug) > SLUG_MAX:
         errors.append(ContentError(str(folder), 0, f"'{slug}' is not a valid course slug: use lower-case "
                                    f"letters, digits and single hyphens, at most {SLUG_MAX} characters"))
     course = _read_course_file(folder, errors)
@@ -142,8 +143,8 @@ def _read_module_files(folder: Path, errors: list[ContentError]) -> list[ModuleF
 
 
 def _module_name(path: Path, errors: list[ContentError]) -> tuple[int, str] | None:
-    match = MODULE_NAME.match(path.name)
-    if match and SLUG.match(match.group(2)) and len(match.group(2)) <= SLUG_MAX:
+    match = MODULE_NAME.fullmatch(path.name)
+    if match and SLUG.fullmatch(match.group(2)) and len(match.group(2)) <= SLUG_MAX:
         return int(match.group(1)), match.group(2)
     errors.append(ContentError(str(path), 0, "a module file is named NN-slug.md: two digits, a hyphen, then "
                                "lower-case letters, digits and single hyphens (e.g. 01-lawful-bases.md)"))

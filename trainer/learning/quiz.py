@@ -15,6 +15,7 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from trainer.ints import parse_int
 from trainer.percent import percent
 
 
@@ -127,9 +128,10 @@ def parse_answers(
 
 
 def _choice_id(order: Sequence[Mapping[str, Any]], value: str) -> str:
-    if not value.isdigit() or not 1 <= int(value) <= len(order):
+    position = parse_int(value, minimum=1, maximum=len(order))
+    if position is None:
         raise AnswerError("The answers do not match this quiz: a choice is not part of it.")
-    return order[int(value) - 1]["id"]
+    return order[position - 1]["id"]
 
 
 def is_right(question: Mapping[str, Any], chosen: Sequence[str]) -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from trainer import audit
+from trainer.ints import parse_int
 from trainer.models import AuditEvent
 from trainer.people.accounts import find_by_email
 from trainer.reports.pagination import Page, paginate
@@ -42,7 +43,10 @@ def actor_filter(session: Session, text: str) -> tuple[int | None, str | None]:
     if not text:
         return None, None
     if text.isdigit():
-        return int(text), None
+        user_id = parse_int(text)
+        if user_id is None:
+            raise UnknownActor(f"No account with id {text}.")
+        return user_id, None
     if text.lower() in ACTOR_LABELS:
         return None, text.lower()
     user = find_by_email(session, text)

@@ -21,6 +21,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from trainer.compliance.status import COMPLIANT, Thresholds, pending_update, status_sql
+from trainer.ints import parse_int
 from trainer.models import Assignment, Course, Department, Module, ModuleCompletion, ModuleVersion, User
 from trainer.people.scope import restrict_to_scope
 from trainer.reports.filters import ReportFilter, current_assignments
@@ -52,7 +53,10 @@ def employees_after(session: Session, scope: Scope, after: int, limit: int, *,
 
 def find_employee(session: Session, scope: Scope, ref: str) -> User | None:
     """A person by id or e-mail address, if within scope."""
-    condition = User.id == int(ref) if ref.isdigit() else func.lower(User.email) == ref.strip().lower()
+    user_id = parse_int(ref)
+    if user_id is None and ref.isdigit():
+        return None  # digits, but not an id there can be (e.g. "²" or beyond the column's range)
+    condition = User.id == user_id if user_id is not None else func.lower(User.email) == ref.strip().lower()
     return session.scalar(_scoped(select(User).where(condition), scope))
 
 

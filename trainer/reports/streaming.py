@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -19,12 +20,23 @@ FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 BATCH_ROWS = 500
 
 
+def _formula_like(text: str) -> bool:
+    """Starts with a formula trigger, also after NFKC normalisation: spreadsheets read the
+    full-width equals sign (U+FF1D) and the small plus sign (U+FE62) as = and +."""
+    first = text[0]
+    if first < "\x80":
+        return first in FORMULA_TRIGGERS
+    normalised = unicodedata.normalize("NFKC", text[:2])
+    return bool(normalised) and normalised[0] in FORMULA_TRIGGERS
+
+
 def neutral_row(row: Iterable[Any]) -> list[Any]:
-    """CSV cells that cannot run as formulas: text starting with = + - @ tab or CR gets a
-    leading apostrophe (spreadsheets show it as text). Numbers pass unchanged, times are
-    written in ISO 8601, None is empty. Written for speed: it runs for every cell."""
+    """CSV cells that cannot run as formulas: text starting with = + - @ tab or CR (after
+    NFKC normalisation) gets a leading apostrophe (spreadsheets show it as text). Numbers
+    pass unchanged, times are written in ISO 8601, None is empty. Written for speed: it
+    runs for every cell."""
     return [
-        ("'" + v if v and v[0] in FORMULA_TRIGGERS else v) if type(v) is str
+        ("'" + v if v and _formula_like(v) else v) if type(v) is str
         else v.isoformat() if type(v) is dt.datetime
         else ("true" if v else "false") if type(v) is bool
         else v

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -43,7 +43,13 @@ def handle_http(error: HTTPException):
         detail = _retry_message(error)
     elif code == 413:
         detail = f"The upload is larger than this server accepts ({_size(request.max_content_length or 0)})."
-    return render_error(code, detail)
+    response = make_response(render_error(code, detail))
+    # Keep what the error says about itself: 405's Allow (RFC 9110 requires it), 401's
+    # WWW-Authenticate; the page's own Content-Type stays.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 # PostgreSQL's SQLSTATEs for "statement timeout" / "lock timeout": the database is busy.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 
 CSP = "; ".join(
     [
@@ -34,7 +34,9 @@ def add_security_headers(response: Response) -> Response:
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if current_app.config["ENV"] == "production":
         response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
-    if "Cache-Control" not in response.headers and response.mimetype == "text/html":
-        # Pages show personal data: keep them out of shared caches and the back-button cache.
+    machine = request.path.startswith(("/api/", "/scim/"))
+    if machine or ("Cache-Control" not in response.headers and response.mimetype == "text/html"):
+        # Pages and API answers carry personal data: keep them out of shared caches and the
+        # back-button cache (API JSON included, whatever a view set).
         response.headers["Cache-Control"] = "no-store"
     return response

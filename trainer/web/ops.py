@@ -17,7 +17,7 @@ from trainer.web.access import public
 
 log = logging.getLogger(__name__)
 bp = Blueprint("ops", __name__)
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")  # used with fullmatch: no trailing newline
 READY_WITHIN = 1.0  # seconds each statement of the readiness probe may wait or run
 SQLITE_BUSY_MS = 30_000  # the engine's busy timeout (config._engine_options)
 
@@ -31,7 +31,7 @@ def init_ops(app: Flask) -> None:
 def assign_request_id() -> None:
     """Keep the proxy's X-Request-ID when it is sane, else make one."""
     incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
 
 
 def echo_request_id(response: Response) -> Response:

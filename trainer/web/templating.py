@@ -27,6 +27,7 @@ NAVIGATION = [
 
 def init_templating(app: Flask) -> None:
     app.context_processor(template_globals)
+    app.add_template_global(kept_args)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
 
@@ -38,6 +39,14 @@ def template_globals() -> dict[str, Any]:
         "today": clock.today(),
         "unread_notices": unread_notices_for_current_user(),
     }
+
+
+def kept_args(names: tuple[str, ...] | list[str], **changes: Any) -> dict[str, Any]:
+    """The query arguments a page keeps in its links (filters, for the next page): only the
+    names given. Spreading the whole query string into url_for would let a visitor pass
+    url_for's own arguments (`_external`, `_method`, `endpoint`) and break the page."""
+    kept: dict[str, Any] = {name: request.args[name] for name in names if request.args.get(name)}
+    return {**kept, **changes}
 
 
 def unread_notices_for_current_user() -> int | None:

@@ -22,6 +22,7 @@ from trainer.reports.audit_log import (
 )
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
+from trainer.web.params import query_int
 
 
 class AuditFilterForm(FlaskForm):
@@ -70,7 +71,7 @@ def _audit_page(chain):
         target_id=(form.target_id.data or "").strip(),
         since=form.since.data if not form.since.errors else None,
         until=form.until.data if not form.until.errors else None)
-    events = search_events(db.session, filters, request.args.get("page", 1, type=int))
+    events = search_events(db.session, filters, query_int("page", 1, minimum=1))
     names = names_of(db.session, [e.actor_id for e in events.items])
     return render_template("admin/audit_log.html", form=form, events=events, names=names, chain=chain,
                            problem=problem, verify_form=VerifyForm(), pretty=_pretty)

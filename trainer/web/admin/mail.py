@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 
 from trainer.extensions import db
 from trainer.notify.outbox import failed_deliveries, retry_all_failed, retry_delivery, retrying_count
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
 from trainer.web.context import current_actor
+from trainer.web.params import query_int
 
 
 @bp.route("/mail")
 @roles_required("admin")
 def mail_failures():
-    failures = failed_deliveries(db.session, request.args.get("page", 1, type=int))
+    failures = failed_deliveries(db.session, query_int("page", 1, minimum=1))
     # Without an SMTP host nothing reaches anyone: say so plainly, not "everything delivered".
     log_only = not current_app.config.get("SMTP_HOST")  # as notify/settings.py decides
     return render_template("admin/mail.html", failures=failures, retrying=retrying_count(db.session),

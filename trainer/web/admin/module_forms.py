@@ -8,6 +8,7 @@ from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # types-W
 from wtforms.validators import Length
 
 from trainer.content.authoring import NOTE_MAX, EditorState, Publication
+from trainer.ints import parse_int
 
 SOURCE_MAX = 500_000  # characters; the longest shipped module has about 11,000
 
@@ -43,8 +44,7 @@ class EditorForm(FlaskForm):
         self.draft_stamp.data = state.draft_stamp
 
     def base_id(self) -> int | None:
-        value = (self.base_version_id.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return parse_int((self.base_version_id.data or "").strip())
 
     def publication(self) -> Publication:
         return Publication(source=self.source.data or "", base_version_id=self.base_id(),

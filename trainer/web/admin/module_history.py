@@ -11,6 +11,7 @@ from trainer.people.directory import names_of
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
 from trainer.web.admin.lookups import course_or_404, module_or_404
+from trainer.web.params import query_int
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>/versions")
@@ -36,8 +37,8 @@ def module_version(slug: str, module_slug: str, number: int):
 def module_diff(slug: str, module_slug: str):
     module = module_or_404(course_or_404(slug), module_slug)
     current = module.current_version or abort(404)
-    old_number = request.args.get("from", max(current.number - 1, 1), type=int)
-    new_number = request.args.get("to", current.number, type=int)
+    old_number = query_int("from", max(current.number - 1, 1))
+    new_number = query_int("to", current.number)
     old = version_numbered(db.session, module, old_number) or abort(404)
     new = version_numbered(db.session, module, new_number) or abort(404)
     full = request.args.get("full") == "1"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import render_template, request
 
 from trainer.extensions import db
+from trainer.ints import parse_int
 from trainer.reports.accounts import AccountFilter, list_accounts
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
 from trainer.web.admin.user_forms import AccountFilterForm
+from trainer.web.params import query_int
 
 
 @bp.route("/")
@@ -19,7 +21,7 @@ def index():
     department = form.department.data or ""
     filters = AccountFilter(
         text=(form.q.data or "")[:200], role=form.role.data if not form.role.errors else "",
-        department_id=int(department) if department.isdigit() else None,
+        department_id=parse_int(department),
         status=form.status.data if not form.status.errors else "")
-    users = list_accounts(db.session, filters, request.args.get("page", 1, type=int))
+    users = list_accounts(db.session, filters, query_int("page", 1, minimum=1))
     return render_template("admin/users.html", users=users, form=form)

@@ -17,7 +17,15 @@ from trainer.reports.feeds import employee_completion, employees_after, find_emp
 from trainer.web.access import api_scope
 from trainer.web.api import bp
 from trainer.web.api.auth import api_actor, current_token
-from trainer.web.api.responses import BadRequest, api_error, decode_cursor, page, page_limit, plain
+from trainer.web.api.responses import (
+    BadRequest,
+    api_error,
+    decode_cursor,
+    page,
+    page_limit,
+    plain,
+    query_flag,
+)
 
 
 @bp.route("/employees")
@@ -25,7 +33,7 @@ from trainer.web.api.responses import BadRequest, api_error, decode_cursor, page
 def employees() -> ResponseReturnValue:
     limit = page_limit()
     rows = employees_after(db.session, current_token().scope, decode_cursor(request.args.get("cursor")),
-                           limit, include_inactive=request.args.get("include_inactive") == "true")
+                           limit, include_inactive=query_flag("include_inactive"))
     return page(rows, limit, lambda row: row["id"])
 
 
@@ -45,6 +53,9 @@ def employees_sync() -> ResponseReturnValue:
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or "employees" not in body:
         raise BadRequest('Send a JSON object: {"employees": [...], "dry_run": true}.')
+    for flag in ("dry_run", "deactivate_missing", "skip_bad_rows"):
+        if flag in body and not isinstance(body[flag], bool):
+            raise BadRequest(f"{flag} must be true or false.")
     max_rows = int(current_app.config["API_SYNC_MAX_ROWS"])
     if isinstance(body["employees"], list) and len(body["employees"]) > max_rows:
         return api_error(413, f"At most {max_rows} employees per request; this one has "

@@ -11,10 +11,13 @@ from typing import Any
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
+from trainer.ints import MAX_INT, parse_int
+
 ERRORS = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
           413: "Too large", 422: "Unprocessable", 500: "Server error"}
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
+SINCE_RANGE = (1900, 9998)  # years: room for date arithmetic on either side
 
 
 class BadRequest(ValueError):
@@ -33,19 +36,36 @@ def decode_cursor(raw: str | None) -> int:
     """The id to continue after (0 for the first page)."""
     if not raw:
         return 0
+    refused = BadRequest("The cursor is not one this API gave out.")
     try:
-        value = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-        after = int(value["after"])
+        # parse_constant: json would read Infinity and NaN; parse_float: and 1e400 as inf.
+        value = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)),
+                           parse_constant=_no_constant, parse_float=_no_constant)
+        after = value["after"]
     except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError):
-        raise BadRequest("The cursor is not one this API gave out.") from None
+        raise refused from None
+    if type(after) is not int or not 0 <= after <= MAX_INT:  # not a bool, within an id's range
+        raise refused
     return after
 
 
+def _no_constant(text: str) -> Any:
+    raise ValueError(text)
+
+
 def page_limit() -> int:
-    raw = request.args.get("limit", str(DEFAULT_LIMIT))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    limit = parse_int(request.args.get("limit", str(DEFAULT_LIMIT)), minimum=1, maximum=MAX_LIMIT)
+    if limit is None:
         raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}.")
-    return int(raw)
+    return limit
+
+
+def query_flag(name: str) -> bool:
+    """A true/false query parameter (absent: false); anything else is refused."""
+    raw = request.args.get(name, "false")
+    if raw not in ("true", "false"):
+        raise BadRequest(f"{name} must be true or false.")
+    return raw == "true"
 
 
 def page(items: list[Any], limit: int, last_id: Any) -> ResponseReturnValue:
@@ -63,7 +83,9 @@ def parse_since(raw: str | None) -> dt.datetime:
         moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
     except ValueError:
         raise BadRequest(f"'since' is not an ISO 8601 time: {raw!r}.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    if not SINCE_RANGE[0] <= moment.year <= SINCE_RANGE[1]:  # also: year 1 or 9999 in UTC overflows
+        raise BadRequest(f"'since' must lie between the years {SINCE_RANGE[0]} and {SINCE_RANGE[1]}.")
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def plain(item: Any) -> Any:

@@ -13,6 +13,7 @@ from trainer.reports.assignments import days_overdue
 from trainer.reports.filters import STATUS_GROUPS, STATUS_LABELS, ReportFilter, scoped
 from trainer.web.current import current_user
 from trainer.web.hr import bp
+from trainer.web.params import query_int
 
 
 def viewer_scope() -> frozenset[int] | None:
@@ -26,10 +27,10 @@ def request_filter(**fixed: object) -> ReportFilter:
     status = request.args.get("status") or None
     values: dict[str, Any] = {
         "scope": viewer_scope(),
-        "department_id": request.args.get("department", type=int),
-        "course_id": request.args.get("course", type=int),
+        "department_id": query_int("department"),
+        "course_id": query_int("course"),
         "status": status if status in STATUS_GROUPS else None,
-        "manager_id": request.args.get("manager", type=int),
+        "manager_id": query_int("manager"),
         **fixed,
     }
     return ReportFilter(**values)
@@ -40,7 +41,7 @@ def thresholds() -> Thresholds:
 
 
 def page_number() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return query_int("page", 1, minimum=1) or 1
 
 
 @bp.context_processor

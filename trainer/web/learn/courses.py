@@ -16,6 +16,7 @@ from trainer.web.access import login_required
 from trainer.web.context import current_actor
 from trainer.web.current import current_user
 from trainer.web.learn import bp
+from trainer.web.params import form_int
 
 
 def course_or_404(slug: str) -> Course:
@@ -88,7 +89,7 @@ def acknowledge(course_slug: str, module_slug: str):
         return redirect(here + "#acknowledge")
     try:
         acknowledge_module(db.session, current_actor(), current_user.id, module,
-                           request.form.get("version", type=int), clock.now())
+                           form_int("version"), clock.now())
     except AcknowledgementError as error:
         flash(str(error), "error")  # the page shows the reason beside the button too
         return redirect(url_for("learn.module", course_slug=course_slug, module_slug=module_slug,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # types-WTForms lags WTForms 3.3
@@ -16,6 +16,7 @@ from trainer.web.access import login_required
 from trainer.web.context import current_actor
 from trainer.web.current import current_user, signed_in_user
 from trainer.web.learn import bp
+from trainer.web.params import query_int
 
 
 class PreferencesForm(FlaskForm):
@@ -37,7 +38,7 @@ def mark_notification_read(notification_id: int):
     if not mark_read(db.session, current_user.id, notification_id):
         abort(404)
     db.session.commit()
-    return redirect(url_for("learn.notifications", page=request.args.get("page", 1, type=int)))
+    return redirect(url_for("learn.notifications", page=query_int("page", 1, minimum=1)))
 
 
 @bp.route("/me/notifications/read-all", methods=["POST"])
@@ -64,5 +65,5 @@ def notification_preferences():
 
 
 def _page(form: PreferencesForm):
-    notices = list_notices(db.session, current_user.id, request.args.get("page", 1, type=int))
+    notices = list_notices(db.session, current_user.id, query_int("page", 1, minimum=1))
     return render_template("learn/notifications.html", notices=notices, form=form)

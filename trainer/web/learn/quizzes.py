@@ -25,6 +25,7 @@ from trainer.web.context import current_actor
 from trainer.web.current import current_user
 from trainer.web.learn import bp
 from trainer.web.learn.courses import module_or_404, published_version
+from trainer.web.params import form_int
 
 
 def quiz_module_or_404(course_slug: str, module_slug: str) -> Module:
@@ -87,7 +88,7 @@ def submit_quiz(course_slug: str, module_slug: str):
     submitted = {k: request.form.getlist(k) for k in request.form if k.startswith("q-")}
     try:
         outcome = submit_attempt(db.session, current_actor(), attempt,
-                                 request.form.get("version", type=int), submitted, clock.now())
+                                 form_int("version"), submitted, clock.now())
     except StaleVersionError as error:
         flash(str(error), "error")
         return redirect(url_for("learn.module", course_slug=course_slug, module_slug=module_slug))
