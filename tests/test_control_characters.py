@@ -111,6 +111,7 @@ def test_as_of_at_the_ends_of_the_range_works(runner, day):
     ({"BIND": "127.0.0.1:70000"}, "TRAINER_BIND must be host:port with a port from 1 to 65535"),
     ({"BIND": "127.0.0.1"}, "TRAINER_BIND must be host:port"),
     ({"BIND": "127.0.0.1:0"}, "TRAINER_BIND must be host:port"),
+    ({"BIND": "127.0.0.1:\u00b2"}, "TRAINER_BIND must be host:port"),  # isdigit() would let it through
     ({"DATABASE_URL": "postgresql+psycopg://u@db:70000/trainer"}, "TRAINER_DATABASE_URL has port 70000"),
 ])
 def test_bad_ports_are_named(app_config, overrides, message):

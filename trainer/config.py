@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from trainer.ints import parse_int
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot work; the message says what to change."""
@@ -199,7 +201,7 @@ def _check_bind(bind: Any) -> None:
     if str(bind).startswith("unix:"):
         return
     host, _, port = str(bind).rpartition(":")
-    if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+    if not host or parse_int(port, minimum=1, maximum=65535) is None:  # not isdigit(): "²"
         raise ConfigError(f"TRAINER_BIND must be host:port with a port from 1 to 65535 (got {bind!r})")
 
 
