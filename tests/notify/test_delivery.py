@@ -220,3 +220,35 @@ def test_a_long_team_list_names_the_first_fifty(session, smtp_server):
     [to_hr] = [m for m in smtp_server.messages if m.recipients == [hr.email]]
     text = text_of(to_hr)
     assert text.count("days overdue") == 50 and "... and 5 more." in text
+
+
+def test_new_reopened_and_refresher_training_read_differently_and_reopened_names_the_change(
+        session, smtp_server):
+    """Issue 15.5: a major change is not "New training"; its e-mail says what changed."""
+    from tests.factories import publish_version
+    from trainer.compliance.publishing import apply_published_content
+
+    ada = make_user(session, email="ada@shop.example")
+    [course] = assigned(session, ada, title="Breach basics", refresher_months=12)
+    run(session, DAY, settings(smtp_server))
+    assert smtp_server.messages[-1].message["Subject"].startswith("New training for you: Breach basics")
+    complete_course(session, ada, course, DAY)
+    changed = DAY + dt.timedelta(days=10)
+    with clock.frozen(changed):
+        version = publish_version(session, course.active_modules[0], change="major",
+                                  change_note="Breaches are now reported within one hour.")
+        apply_published_content(session, Actor.cli(), changed, major_versions=[version])
+    session.commit()
+    run(session, changed, settings(smtp_server))
+    reopened = smtp_server.messages[-1]
+    assert reopened.message["Subject"].startswith(
+        "Training reopened: Breach basics has changed and part of it must be done again, due in 30 days")
+    assert "What changed: Breaches are now reported within one hour." in text_of(reopened)
+    assert "What changed: Breaches are now reported within one hour." in html_of(reopened)
+    assert "New training" not in text_of(reopened)
+    complete_course(session, ada, session.merge(course), changed)
+    refresh_day = DAY + dt.timedelta(days=350)  # within the refresher window of last year's completion
+    sync(session, refresh_day)
+    session.commit()
+    run(session, refresh_day, settings(smtp_server))
+    assert smtp_server.messages[-1].message["Subject"].startswith("Time for your refresher: Breach basics")

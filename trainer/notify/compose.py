@@ -16,7 +16,7 @@ from trainer import clock
 from trainer.notify.digest import Digest
 from trainer.notify.links import NOTIFICATIONS_PATH, TEAM_PATH, absolute
 from trainer.notify.settings import ReminderSettings
-from trainer.notify.wording import headline, subject_line
+from trainer.notify.wording import change_note, headline, subject_line
 
 # An HR digest may cover hundreds of people; the e-mail names the first ones only.
 MAX_TEAM_LINES = 50
@@ -27,6 +27,7 @@ class Line:
     text: str
     next_title: str | None = None
     url: str | None = None
+    change_note: str | None = None  # reopened training: what changed
 
 
 @cache
@@ -47,8 +48,8 @@ def compose(digest: Digest, settings: ReminderSettings, today: dt.date) -> Email
     context = {
         "name": digest.name,
         "organisation": settings.organisation_name,
-        "own": [Line(headline(i, today), i.next_title, absolute(settings.base_url, i.path or "/"))
-                for i in digest.own],
+        "own": [Line(headline(i, today), i.next_title, absolute(settings.base_url, i.path or "/"),
+                     change_note(i)) for i in digest.own],
         "team": [Line(headline(i, today)) for i in digest.team[:MAX_TEAM_LINES]],
         "team_more": max(0, len(digest.team) - MAX_TEAM_LINES),
         "home_url": absolute(settings.base_url, "/"),

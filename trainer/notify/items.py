@@ -46,6 +46,8 @@ class Item:
     next_title: str | None = None  # the module to do next
     subject_name: str | None = None  # escalations: whose training is overdue
     update_title: str | None = None
+    reason: str | None = None  # the assignment's: initial, refresher, major_change, regulation_update
+    change_note: str | None = None  # what changed, for reopened training
     skip: str | None = None  # why it no longer needs sending (None: it does)
 
 
@@ -140,7 +142,8 @@ def _assignment_fields(row: Notification, assignment: Assignment, batch: _Batch,
                        next_modules: dict[int, Any]) -> dict[str, Any]:
     course = assignment.course
     fields: dict[str, Any] = {"course_title": course.title, "due_on": assignment.due_on,
-                              "target": f"assignment:{assignment.id}"}
+                              "target": f"assignment:{assignment.id}", "reason": assignment.reason,
+                              "change_note": assignment.change_note}
     if row.kind == "escalation":
         subject = batch.people.get(assignment.user_id)
         fields["subject_name"] = subject.name if subject else None

@@ -36,11 +36,20 @@ def headline(item: Item, today: dt.date) -> str:
         return f"Regulation update “{item.update_title}”: please read and acknowledge it, {due}"
     if item.kind == "regulation_update":
         return f"Regulation update “{item.update_title}”: part of {course} must be redone, {due}"
+    if item.kind == "assigned" and item.reason == "major_change":
+        return f"Training reopened: {course} has changed and part of it must be done again, {due}"
     if item.kind == "assigned":
         return f"New training for you: {course}, {due}"
     if item.kind == "refresher":
         return f"Time for your refresher: {course}, {due}"
     return f"{course}: {due}"
+
+
+def change_note(item: Item) -> str | None:
+    """What changed, for training reopened by a change (shown under the headline)."""
+    if item.kind == "assigned" and item.reason == "major_change" and item.change_note:
+        return item.change_note
+    return None
 
 
 def subject_line(own: list[Item], team: list[Item], today: dt.date) -> str:
