@@ -48,14 +48,17 @@ def test_reloading_the_quiz_keeps_the_same_attempt_and_order(client, session, ad
     assert count(session, QuizAttempt) == 1
 
 
-def test_failing_shows_the_right_answers_then_passing_completes_the_module(client, session, ada):
+def test_failing_shows_what_was_wrong_not_the_right_answers_then_passing_completes(client, session, ada):
     _, course, lesson = ada
     response = submit_quiz(client, course, lesson, open_quiz(client, course, lesson), right=False)
     assert response.status_code == 302
     result = client.get(response.location).get_data(as_text=True)
     assert "You scored <strong>0%</strong>" in result
     assert "Not passed" in result and "The pass mark for" in result and "80%" in result
-    assert "Right answer 1" in result and "Because 1." in result
+    # The default (show right answers after passing): which answers were wrong and the
+    # explanations, not the right choices -- failing on purpose must not reveal them.
+    assert "Not right" in result and "Because 1." in result
+    assert "Right answer 1" not in result and "Right answer:" not in result
     assert count(session, ModuleCompletion) == 0
 
     retry = open_quiz(client, course, lesson)
@@ -63,6 +66,7 @@ def test_failing_shows_the_right_answers_then_passing_completes_the_module(clien
     response = submit_quiz(client, course, lesson, retry, right=True)
     result = client.get(response.location).get_data(as_text=True)
     assert "You scored <strong>100%</strong>" in result and "Passed" in result
+    assert "Right answer:" in result  # after passing, the right choices are shown
     completion = session.scalar(select(ModuleCompletion))
     assert completion.method == "quiz" and completion.score == 100
     assert completion.module_version_id == lesson.current_version_id

@@ -27,7 +27,8 @@ def admin(session, auth):
 
 def settings(**changes):
     data = {"title": "Breach basics", "summary": "What to do.", "pass_mark": 80, "refresher_months": 12,
-            "due_days": 30, "save": "Save"}
+            "due_days": 30, "show_answers": "after_passing", "attempts_before_cooldown": 3,
+            "cooldown_minutes": 60, "save": "Save"}
     data.update(changes)
     return data
 

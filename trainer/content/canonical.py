@@ -27,6 +27,7 @@ def course_text(meta: CourseMeta, intro: str) -> str:
         f"due_days: {meta.due_days}",
         *_audience_lines(meta.audience),
         f"regulations: {_flow_list(meta.regulations)}",
+        *_quiz_integrity_lines(meta),
         "---",
     ]
     return "\n".join(lines) + "\n" + intro
@@ -34,6 +35,14 @@ def course_text(meta: CourseMeta, intro: str) -> str:
 
 def course_hash(meta: CourseMeta, intro: str) -> str:
     return hashlib.sha256(course_text(meta, intro).encode()).hexdigest()
+
+
+def _quiz_integrity_lines(meta: CourseMeta) -> list[str]:
+    """Only the settings that differ from their defaults, so existing files keep their text."""
+    defaults = CourseMeta(title="", summary="")
+    return [f"{key}: {getattr(meta, key)}" for key in ("show_answers", "attempts_before_cooldown",
+                                                        "cooldown_minutes")
+            if getattr(meta, key) != getattr(defaults, key)]
 
 
 def _audience_lines(audience: Any) -> list[str]:

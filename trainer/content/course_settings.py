@@ -43,6 +43,9 @@ def write_course(session: Session, course: Course | None, slug: str, meta: Cours
     course.due_days = meta.due_days
     course.audience = dict(meta.audience) if isinstance(meta.audience, dict) else meta.audience
     course.regulations = list(meta.regulations)
+    course.show_answers = meta.show_answers
+    course.attempts_before_cooldown = meta.attempts_before_cooldown
+    course.cooldown_minutes = meta.cooldown_minutes
     course.source_hash = course_hash(meta, intro)
     session.flush()
     return course
@@ -92,7 +95,9 @@ def _checked_meta(meta: CourseMeta, intro: str) -> CourseMeta:
 
 def _settings_of(course: Course) -> dict[str, object]:
     return {"title": course.title, "summary": course.summary, "pass_mark": course.pass_mark,
-            "refresher_months": course.refresher_months, "due_days": course.due_days}
+            "refresher_months": course.refresher_months, "due_days": course.due_days,
+            "show_answers": course.show_answers, "attempts_before_cooldown": course.attempts_before_cooldown,
+            "cooldown_minutes": course.cooldown_minutes}
 
 
 def retire_course(session: Session, actor: Actor, course: Course) -> None:

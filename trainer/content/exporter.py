@@ -95,5 +95,6 @@ def _course_meta(course: Course) -> CourseMeta:
     return CourseMeta(
         title=course.title, summary=course.summary, pass_mark=course.pass_mark,
         refresher_months=course.refresher_months, due_days=course.due_days,
-        audience=course.audience, regulations=list(course.regulations),
+        audience=course.audience, regulations=list(course.regulations), show_answers=course.show_answers,
+        attempts_before_cooldown=course.attempts_before_cooldown, cooldown_minutes=course.cooldown_minutes,
     )

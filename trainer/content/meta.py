@@ -12,6 +12,7 @@ TITLE_MAX = 200  # Course.title and ModuleVersion.title are String(200)
 AUDIENCE_KEYS = ("departments", "job_roles")
 KINDS = ("lesson", "policy")
 CHANGES = ("minor", "major")
+SHOW_ANSWERS = ("never", "after_passing", "always")  # when a quiz result shows the right choices
 
 
 def _audience(value: Any) -> str | None:
@@ -41,6 +42,10 @@ COURSE_FIELDS = (
     # Required: who must take a course is a decision, never an implicit "everyone".
     Field("audience", _audience, required=True, default="everyone"),
     Field("regulations", text_list, default=[]),
+    # Quiz integrity (docs/authoring.md "Quiz integrity").
+    Field("show_answers", one_of(*SHOW_ANSWERS), default="after_passing"),
+    Field("attempts_before_cooldown", integer(1, 100), default=3),
+    Field("cooldown_minutes", integer(0, 10080), default=60),
 )
 
 MODULE_FIELDS = (
@@ -65,6 +70,9 @@ class CourseMeta:
     due_days: int = 30
     audience: Any = "everyone"
     regulations: list[str] = dataclasses.field(default_factory=list)
+    show_answers: str = "after_passing"
+    attempts_before_cooldown: int = 3
+    cooldown_minutes: int = 60
 
 
 @dataclasses.dataclass(frozen=True)

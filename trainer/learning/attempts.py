@@ -29,6 +29,51 @@ class StaleVersionError(AnswerError):
     """The module changed since the attempt began; the attempt can no longer be submitted."""
 
 
+class CooldownError(ValueError):
+    """Too many failed attempts in a row: the quiz pauses until `until`."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        super().__init__(f"You have failed this quiz several times in a row, so it pauses: you can try "
+                         f"again at {until:%H:%M} UTC on {until.day} {until:%b %Y}. Use the time to read "
+                         "the module again.")
+        self.until = until
+
+
+def cooldown_until(session: Session, user_id: int, version: ModuleVersion,
+                   now: dt.datetime) -> dt.datetime | None:
+    """When the person may start another attempt at `version` (None: now).
+
+    The course allows `attempts_before_cooldown` failed attempts in a row; after each such
+    run, the next attempt waits `cooldown_minutes` from the last failure. A pass resets it.
+    """
+    course = version.module.course
+    if not course.cooldown_minutes:
+        return None
+    results = session.execute(
+        select(QuizAttempt.passed, QuizAttempt.submitted_at)
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.module_version_id == version.id,
+               QuizAttempt.submitted_at.is_not(None))
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+    ).all()
+    failures = 0
+    for passed, _ in results:
+        if passed:
+            break
+        failures += 1
+    if not failures or failures % course.attempts_before_cooldown:
+        return None
+    until = results[0].submitted_at + dt.timedelta(minutes=course.cooldown_minutes)
+    return until if until > now else None
+
+
+def graded_for(attempt: QuizAttempt) -> tuple[list[quiz.GradedQuestion], bool]:
+    """The review of a submitted attempt, and whether it may show the right choices (the
+    course's `show_answers`: never, after passing, always)."""
+    show = attempt.module_version.module.course.show_answers
+    reveal = show == "always" or (show == "after_passing" and bool(attempt.passed))
+    return graded_questions(attempt), reveal
+
+
 @dataclasses.dataclass(frozen=True)
 class Submission:
     """The outcome of a submit: recorded now, recorded before, or missing answers."""
@@ -43,7 +88,9 @@ class Submission:
 
 
 def open_attempt(session: Session, user_id: int, version: ModuleVersion, now: dt.datetime) -> QuizAttempt:
-    """The person's unsubmitted attempt at `version`, or a new one with a fresh draw."""
+    """The person's unsubmitted attempt at `version`, or a new one with a fresh draw.
+
+    Raises CooldownError instead of starting a new attempt while the quiz pauses."""
     attempt = session.scalar(
         select(QuizAttempt)
         .where(QuizAttempt.user_id == user_id, QuizAttempt.module_version_id == version.id,
@@ -52,6 +99,9 @@ def open_attempt(session: Session, user_id: int, version: ModuleVersion, now: dt
     )
     if attempt is not None:
         return attempt
+    until = cooldown_until(session, user_id, version, now)
+    if until is not None:
+        raise CooldownError(until)
     assignment = current_assignment(session, user_id, version.module.course_id)
     seed = secrets.randbelow(2**31)
     attempt = QuizAttempt(

@@ -31,6 +31,11 @@ class Course(Base):
     pass_mark: Mapped[int] = mapped_column(default=80)
     refresher_months: Mapped[int | None]
     due_days: Mapped[int] = mapped_column(default=30)
+    # Quiz integrity: when results show the right choices, and how many failed attempts
+    # in a row are allowed before a cooldown (learning/attempts.py).
+    show_answers: Mapped[str] = mapped_column(String(16), default="after_passing")
+    attempts_before_cooldown: Mapped[int] = mapped_column(default=3)
+    cooldown_minutes: Mapped[int] = mapped_column(default=60)
     # Default audience from the course file, e.g. "everyone" or {"departments": [...]}.
     audience: Mapped[Any] = mapped_column(JSON, default="everyone", deferred=True, deferred_group=FILE)
     regulations: Mapped[list[Any]] = mapped_column(default=list, deferred=True, deferred_group=FILE)

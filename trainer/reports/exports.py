@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, case, func, null, select
 from sqlalchemy.orm import Session, aliased
 
 from trainer import audit
@@ -28,6 +28,7 @@ from trainer.models import (
     Module,
     ModuleCompletion,
     ModuleVersion,
+    QuizAttempt,
     RegulationUpdate,
     UpdateAcknowledgement,
     User,
@@ -166,7 +167,7 @@ def _matrix_record(values: list[Any], courses: list[tuple[int, str, str]]) -> di
 
 EVIDENCE_COLUMNS = ["as_of", "kind", "completed", "employee_id", "email", "name", "department", "course",
                     "course_title", "module", "module_title", "version", "content_hash", "method", "score",
-                    "cycle", "reason", "expires_on", "certificate"]
+                    "attempts", "cycle", "reason", "expires_on", "certificate"]
 
 
 def audit_evidence(
@@ -212,7 +213,7 @@ def _module_rows(
     query = (
         select(mc.completed_at, User.employee_id, User.email, User.name, Department.name, Course.slug,
                Course.title, Module.slug, ModuleVersion.title, ModuleVersion.number,
-               ModuleVersion.content_hash, mc.method, mc.score)
+               ModuleVersion.content_hash, mc.method, mc.score, _attempts_to_pass())
         .join(User, User.id == mc.user_id)
         .join(ModuleVersion, ModuleVersion.id == mc.module_version_id)
         .join(Module, Module.id == mc.module_id)
@@ -246,7 +247,22 @@ def _course_rows(
     for (done, employee_id, email, name, department, slug, title, cycle, reason, expires,
          code) in _stream(session, _evidence_people(query, filters)):
         yield ["course", done, employee_id, email, name, department, slug, title, None, None, None,
-               None, None, None, cycle, reason, expires, code]
+               None, None, None, None, cycle, reason, expires, code]
+
+
+def _attempts_to_pass() -> Any:
+    """How many submitted attempts of this version, in the passing attempt's cycle, it took to
+    pass (None for an acknowledgement): part of the evidence of a quiz pass."""
+    passing = aliased(QuizAttempt)
+    counted = (
+        select(func.count(QuizAttempt.id))
+        .where(passing.id == ModuleCompletion.attempt_id, QuizAttempt.user_id == passing.user_id,
+               QuizAttempt.module_version_id == passing.module_version_id,
+               func.coalesce(QuizAttempt.assignment_id, 0) == func.coalesce(passing.assignment_id, 0),
+               QuizAttempt.submitted_at.is_not(None), QuizAttempt.id <= passing.id)
+        .correlate(ModuleCompletion).scalar_subquery()
+    )
+    return case((ModuleCompletion.attempt_id.is_(None), null()), else_=counted)
 
 
 def _update_acknowledgement_rows(

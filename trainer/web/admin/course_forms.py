@@ -7,7 +7,15 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields import SelectChoice  # type: ignore[attr-defined]  # types-WTForms lags WTForms 3.3
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -29,6 +37,19 @@ class CourseSettingsForm(FlaskForm):
                                     description="Leave empty if a completion never expires.")
     due_days = IntegerField("Days to complete", default=30, validators=[InputRequired(), NumberRange(min=1)],
                             description="From assignment to the due date.")
+    show_answers = SelectField("Show the right answers after a quiz", default="after_passing", choices=[
+        SelectChoice("after_passing", "After passing (a failed attempt shows which answers were wrong and "
+                                      "the explanations, not the right choices)"),
+        SelectChoice("never", "Never (only which answers were wrong, and the explanations)"),
+        SelectChoice("always", "Always, also after a failed attempt"),
+    ])
+    attempts_before_cooldown = IntegerField("Attempts before a pause", default=3,
+                                            validators=[InputRequired(), NumberRange(1, 100)],
+                                            description="Failed attempts in a row before the quiz pauses.")
+    cooldown_minutes = IntegerField("Pause (minutes)", default=60,
+                                    validators=[InputRequired(), NumberRange(0, 10080)],
+                                    description="How long the quiz pauses after that many failed attempts; "
+                                                "0: no pause.")
     save = SubmitField("Save")
     confirmed = HiddenField()  # web/admin/confirmation.py
 
@@ -36,7 +57,9 @@ class CourseSettingsForm(FlaskForm):
         """The settings as course.md would hold them (audience and regulations: see the caller)."""
         return CourseMeta(title=self.title.data or "", summary=self.summary.data or "",
                           pass_mark=self.pass_mark.data or 0, refresher_months=self.refresher_months.data,
-                          due_days=self.due_days.data or 0)
+                          due_days=self.due_days.data or 0, show_answers=self.show_answers.data or "",
+                          attempts_before_cooldown=self.attempts_before_cooldown.data or 0,
+                          cooldown_minutes=self.cooldown_minutes.data or 0)
 
     def fill_from(self, course: Course) -> None:
         self.title.data = course.title
@@ -44,6 +67,9 @@ class CourseSettingsForm(FlaskForm):
         self.pass_mark.data = course.pass_mark
         self.refresher_months.data = course.refresher_months
         self.due_days.data = course.due_days
+        self.show_answers.data = course.show_answers
+        self.attempts_before_cooldown.data = course.attempts_before_cooldown
+        self.cooldown_minutes.data = course.cooldown_minutes
 
 
 class NewCourseForm(CourseSettingsForm):

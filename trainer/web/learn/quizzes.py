@@ -8,10 +8,12 @@ from trainer import clock
 from trainer.compliance.completion import current_assignment
 from trainer.extensions import db
 from trainer.learning.attempts import (
+    CooldownError,
     StaleVersionError,
     attempt_by_token,
+    cooldown_until,
     find_attempt,
-    graded_questions,
+    graded_for,
     open_attempt,
     shown_questions,
     submit_attempt,
@@ -60,7 +62,11 @@ def quiz(course_slug: str, module_slug: str):
     refused = reading_refusal(module)
     if refused is not None:
         return refused
-    attempt = open_attempt(db.session, current_user.id, published_version(module), clock.now())
+    try:
+        attempt = open_attempt(db.session, current_user.id, published_version(module), clock.now())
+    except CooldownError as pause:
+        flash(str(pause), "error")
+        return redirect(url_for("learn.module", course_slug=course_slug, module_slug=module_slug) + "#quiz")
     page = render_quiz(module, attempt, {})
     # Committed after rendering: a commit expires every loaded row, and the page reads them.
     db.session.commit()
@@ -115,8 +121,11 @@ def attempt_result(attempt_id: int):
     module = attempt.module_version.module
     if attempt.submitted_at is None:
         return redirect(url_for("learn.quiz", course_slug=module.course.slug, module_slug=module.slug))
+    graded, reveal = graded_for(attempt)
+    pause = None if attempt.passed else cooldown_until(db.session, current_user.id, attempt.module_version,
+                                                        clock.now())
     return render_template(
         "learn/result.html", attempt=attempt, module=module, version=attempt.module_version,
-        graded=graded_questions(attempt),
+        graded=graded, reveal=reveal, pause=pause,
         outline=course_outline(db.session, current_user.id, module.course, with_certificate=True),
     )
