@@ -170,3 +170,20 @@ def test_questions_per_attempt_cannot_exceed_the_pool():
 def test_policy_cannot_draw_questions():
     errors = module_errors(policy(front="title: P\nminutes: 3\nkind: policy\nquestions_per_attempt: 2\n"))
     assert errors == [(5, "questions_per_attempt is for lessons; a policy has no quiz")]
+
+
+def test_quiz_integrity_settings_are_read_checked_and_written_only_when_not_default():
+    from trainer.content.canonical import course_text
+
+    meta, _ = parse_course("---\ntitle: T\nsummary: S\naudience: everyone\nshow_answers: never\n"
+                           "attempts_before_cooldown: 5\ncooldown_minutes: 0\n---\n")
+    assert (meta.show_answers, meta.attempts_before_cooldown, meta.cooldown_minutes) == ("never", 5, 0)
+    written = course_text(meta, "")
+    assert "show_answers: never\nattempts_before_cooldown: 5\ncooldown_minutes: 0\n---" in written
+    defaults, _ = parse_course("---\ntitle: T\nsummary: S\naudience: everyone\n---\n")
+    assert (defaults.show_answers, defaults.attempts_before_cooldown, defaults.cooldown_minutes) == (
+        "after_passing", 3, 60)
+    assert "show_answers" not in course_text(defaults, "")  # shipped files keep their text
+    errors = course_errors("---\ntitle: T\nsummary: S\naudience: everyone\nshow_answers: sometimes\n"
+                           "attempts_before_cooldown: 0\n---\n")
+    assert [line for line, _ in errors] == [5, 6]
