@@ -162,6 +162,8 @@ def test_the_mail_page_says_plainly_when_e_mail_only_goes_to_the_log(app, client
     app.config["SMTP_HOST"] = "mail.example.com"
     page = client.get("/admin/mail").get_data(as_text=True)
     assert "E-mail is not being sent." not in page and "Every e-mail has been delivered" in page
+    app.config["MAIL_BACKEND"] = "log"  # a mail server is named, but e-mail is only logged
+    assert "E-mail is not being sent." in client.get("/admin/mail").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("roles", [(), ("hr",)])

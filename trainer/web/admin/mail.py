@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 
 from trainer.extensions import db
 from trainer.notify.outbox import failed_deliveries, retry_all_failed, retry_delivery, retrying_count
+from trainer.notify.settings import ReminderSettings
 from trainer.web.access import roles_required
 from trainer.web.admin import bp
 from trainer.web.context import current_actor
@@ -16,10 +17,10 @@ from trainer.web.params import query_int
 @roles_required("admin")
 def mail_failures():
     failures = failed_deliveries(db.session, query_int("page", 1, minimum=1))
-    # Without an SMTP host nothing reaches anyone: say so plainly, not "everything delivered".
-    log_only = not current_app.config.get("SMTP_HOST")  # as notify/settings.py decides
+    # Without a mail server nothing reaches anyone: say so plainly, not "everything delivered".
+    settings = ReminderSettings.from_config(current_app.config)
     return render_template("admin/mail.html", failures=failures, retrying=retrying_count(db.session),
-                           log_only=log_only)
+                           log_only=settings.smtp is None, unavailable=settings.mail_unavailable)
 
 
 @bp.route("/mail/<int:notification_id>/retry", methods=["POST"])
