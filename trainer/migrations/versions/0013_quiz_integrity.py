@@ -1,14 +1,14 @@
 """Quiz integrity settings per course: when results show the right choices, and the cooldown.
 
-Revision ID: 0010_quiz_integrity
-Revises: 0009_visit_cycles
+Revision ID: 0013_quiz_integrity
+Revises: 0012_visit_cycles
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0010_quiz_integrity"
-down_revision = "0009_visit_cycles"
+revision = "0013_quiz_integrity"
+down_revision = "0012_visit_cycles"
 branch_labels = None
 depends_on = None
 
