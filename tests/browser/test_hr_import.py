@@ -46,3 +46,25 @@ def test_each_import_option_survives_the_confirmation(session, live_server, page
     session.expire_all()
     active = session.scalar(select(User.active).where(User.email == "p11@example.com"))
     assert active is (option == "skip")
+
+
+def test_an_excel_semicolon_export_imports_through_the_preview(session, live_server, page: Page, tmp_path):
+    make_user(session, email="hr@example.com", name="Helen HR", roles=("hr",))
+    session.commit()
+    staff = tmp_path / "staff.csv"
+    staff.write_bytes(("Email Address;First Name;Last Name;Dept;Employee ID;Cost Centre\r\n"
+                       "renee@example.com;Renée;Müller;Logística;E-1001;CC-7\r\n").encode("cp1252"))
+    sign_in(page, live_server, "hr@example.com")
+    page.goto(live_server + "/hr/import")
+    page.get_by_label("Staff list (CSV)").set_input_files(str(staff))
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("heading", name="Import preview")).to_be_visible()
+    expect(page.get_by_text("read as Windows-1252")).to_be_visible()
+    expect(page.get_by_text("Not imported (columns Trainer does not use): Cost Centre.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Renée Müller")).to_be_visible()
+    page.get_by_label("Create these departments: Logística").check()
+    page.get_by_role("button", name="Apply these changes").click()
+    expect(page.get_by_text("Staff imported: 1 created")).to_be_visible()
+    session.expire_all()
+    renee = session.scalar(select(User).where(User.email == "renee@example.com"))
+    assert (renee.name, renee.employee_id) == ("Renée Müller", "E-1001")

@@ -74,10 +74,10 @@ def test_manager_cycle_through_the_file_and_existing_accounts(session):
 
 
 @pytest.mark.parametrize(("header", "message"), [
-    ("email,department\n", "missing column 'name'."),
-    ("email,name,shoe_size\n", "unknown column 'shoe_size'; the columns are email, name, department, "
-                               "job_role, manager_email, hired_on, active."),
-    ("email,name,email\n", "column 'email' appears twice."),
+    ("email,department\n", "no column gives the name: map a full name, or first and last name."),
+    ("name,department\n", "no column gives the e-mail address: map one (for example 'Work Email=email')."),
+    ("email,name,email\n", "columns 'email' and 'email' are both E-mail (required): map one of them to "
+                            "something else, or to nothing."),
 ])
 def test_a_bad_header_is_line_one_and_stops_everything(session, header, message):
     result = plan(session, "ann@example.com,Ann,x\n", header=header)
@@ -86,10 +86,17 @@ def test_a_bad_header_is_line_one_and_stops_everything(session, header, message)
     assert not plan(session, "ann@example.com,Ann,x\n", header=header, skip_bad_rows=True).can_apply
 
 
+def test_unknown_columns_are_listed_and_ignored(session):
+    result = plan(session, "ann@example.com,Ann,44,CC-12\n", header="email,name,shoe_size,Cost Centre\n")
+    assert result.problems == [] and [r.email for r in result.created] == ["ann@example.com"]
+    assert result.notes == ["Not imported (columns Trainer does not use): shoe_size, Cost Centre."]
+
+
 def test_files_that_are_not_text_or_are_empty(session):
-    not_utf8 = plan_import(session, read_staff_bytes(b"email,name\nann@example.com,Ren\xe9e\n"),
-                           authority=OPERATOR)
-    assert problems(not_utf8) == [(2, "is not UTF-8 text: save the file as CSV UTF-8.")]
+    latin = plan_import(session, read_staff_bytes(b"email,name\nann@example.com,Ren\xe9e\n"),
+                        authority=OPERATOR)
+    assert latin.problems == [] and [r.name for r in latin.created] == ["Ren\u00e9e"]
+    assert latin.notes[0].startswith("The file is not UTF-8: it was read as Windows-1252")
     empty = plan_import(session, read_staff_bytes(b""), authority=OPERATOR)
     assert problems(empty) == [(1, "The file is empty: it needs a header row.")]
     bom = plan_import(session, read_staff_bytes("\ufeffEmail,Name\r\nann@example.com,Ann\r\n".encode()),
@@ -134,10 +141,31 @@ def test_applying_writes_everything_in_bulk_and_syncs_assignments(session):
     assert (ann.manager_id, lead.manager_id) == (lead.id, boss.id)
     assert ann.department.name == "Support" and lead.hired_on == D(2026, 6, 1)
     assert current(session, ann, course).due_on == D(2026, 7, 15)
-    # Boss's empty job_role cell clears it: an update, and so he is synced too.
-    assert (done.created, done.updated, done.sync.created) == (2, 1, 3)
+    # Boss's empty job_role cell keeps it (clearing needs clear_fields): he is unchanged.
+    assert (done.created, done.updated, done.sync.created) == (2, 0, 2)
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "users.imported"))
     assert event.details["created"] == 2 and event.details["rows"] == 3
+
+
+def test_an_empty_cell_keeps_the_field_unless_it_is_named_to_clear(session):
+    boss = make_user(session, email="boss@example.com", name="Boss")
+    make_user(session, email="ann@example.com", name="Ann", department="Sales", job_role="Agent",
+              manager=boss, hired_on=D(2024, 1, 1))
+    make_user(session, email="old@example.com", name="Old", active=False, job_role=None)
+    text = "ann@example.com,Ann,,,,,\nold@example.com,Old,,,,,\n"
+    kept = plan(session, text)
+    assert (kept.updated, kept.unchanged) == ([], 2)  # and an empty active cell does not reactivate
+    cleared = plan(session, text, clear_fields=frozenset({"job_role", "manager_email"}))
+    assert [(u.row.email, u.changes) for u in cleared.updated] == [
+        ("ann@example.com", {"job_role": ("Agent", None), "manager_email": ("boss@example.com", None)})]
+    assert kept.digest() != cleared.digest()
+
+
+def test_new_departments_are_listed_before_they_are_created(session):
+    make_user(session, email="ann@example.com", name="Ann", department="Sales")
+    result = plan(session, "ann@example.com,Ann,Logistics,,,,\nnew@example.com,New,Sales,,,,\n"
+                           "x@example.com,X,Lgistics,,,,\n")
+    assert result.new_departments == ["Lgistics", "Logistics"]
 
 
 def test_nothing_is_applied_while_any_row_is_bad(session):

@@ -77,6 +77,8 @@ ACCESS: dict[str, frozenset[str] | str] = {
     # HR: every HR user (scoped ones see only their departments' people) and admins.
     "hr.assignments": HR | AUDITOR_PAGES,
     "hr.confirm_import": HR,
+    "hr.import_template": HR,
+    "hr.map_import_columns": HR,
     "hr.dashboard": HR | AUDITOR_PAGES,
     "hr.employee": HR | AUDITOR_PAGES,
     "hr.employees": HR | AUDITOR_PAGES,

@@ -169,6 +169,8 @@ URLS: dict[str, Callable[[World], str]] = {
     "hr.exports": lambda w: "/hr/exports",
     "hr.overdue": lambda w: "/hr/overdue",
     "hr.staff_import": lambda w: "/hr/import",
+    "hr.import_template": lambda w: "/hr/import/template.csv",
+    "hr.map_import_columns": lambda w: "/hr/import/columns",
     "api.assignment_changes": lambda w: "/api/v1/changes/assignments",
     "api.completion_changes": lambda w: "/api/v1/changes/completions",
     "api.course_status": lambda w: f"/api/v1/courses/{w.course_slug}/completion",

@@ -274,3 +274,23 @@ def test_sync_guards_mass_deactivation_and_never_empties_the_company(session, cl
     assert done.status_code == 200 and done.json["applied"] is True
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(User).where(User.active.is_(True))) == 1
+
+
+def test_sync_matches_by_employee_id_and_keeps_fields_unless_cleared(session, client):
+    ann = make_user(session, email="ann@example.com", name="Ann", department="Sales", job_role="Agent")
+    ann.employee_id = "E-1"
+    headers = bearer(session, "sync")
+    moved = client.post("/api/v1/employees/sync", headers=headers, json={"employees": [
+        {"employee_id": "E-1", "email": "ann.b@example.com", "name": "Ann", "job_role": None,
+         "department": "Logistics"}], "dry_run": True})
+    assert moved.json["updated"] == [{"email": "ann.b@example.com", "changes": {
+        "email": {"from": "ann@example.com", "to": "ann.b@example.com"},
+        "department": {"from": "Sales", "to": "Logistics"}}}]
+    assert moved.json["new_departments"] == ["Logistics"]
+    cleared = client.post("/api/v1/employees/sync", headers=headers, json={"employees": [
+        {"employee_id": "E-1", "email": "ann@example.com", "name": "Ann", "job_role": None}],
+        "clear_fields": ["job_role"], "dry_run": True})
+    assert cleared.json["updated"][0]["changes"] == {"job_role": {"from": "Agent", "to": None}}
+    bad = client.post("/api/v1/employees/sync", headers=headers,
+                      json={"employees": [], "clear_fields": ["name"]})
+    assert bad.status_code == 400

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -127,3 +128,93 @@ def test_hr_sees_refused_rows_for_privileged_accounts(session, client, auth):
     html = upload(client, "email,name,active\nadmin@example.com,Admin,false\n").get_data(as_text=True)
     assert '<h2 id="refused">Refused</h2>' in html
     assert "has HR or administrator rights; only an administrator may change such an account" in html
+
+
+def upload_bytes(client, raw: bytes, **options):
+    data = {"csrf_token": csrf_token(client, "/hr/import"), "file": (io.BytesIO(raw), "staff.csv"),
+            **{k: "y" for k, v in options.items() if v}}
+    return client.post("/hr/import", data=data, content_type="multipart/form-data")
+
+
+def test_the_excel_semicolon_windows_1252_file_imports_through_the_preview(session, client, auth):
+    make_user(session, email="hr@example.com", roles=("hr",))
+    session.commit()
+    auth.login("hr@example.com")
+    text = ("Email Address;First Name;Last Name;Dept;Employee ID;Cost Centre\r\n"
+            "renee@example.com;Renée;Müller;Logística;E-1001;CC-7\r\n")
+    html = upload_bytes(client, text.encode("cp1252")).get_data(as_text=True)
+    assert "Import preview" in html and "Renée Müller" in html
+    assert "read as Windows-1252" in html
+    assert "Not imported (columns Trainer does not use): Cost Centre." in html
+    assert "Cost Centre → <span class=\"muted\">not used</span>" in html
+    assert "New departments (will be created)" in html
+    form = {**confirm_fields(html), "create_departments": "y"}
+    applied = client.post("/hr/import/confirm", data=form, follow_redirects=True)
+    assert "Staff imported: 1 created" in applied.get_data(as_text=True)
+    renee = session.scalar(select(User).where(User.email == "renee@example.com"))
+    assert (renee.name, renee.employee_id, renee.department.name) == ("Renée Müller", "E-1001", "Logística")
+
+
+def test_unknown_columns_ask_for_a_mapping_that_is_remembered(session, client, auth):
+    make_user(session, email="hr@example.com", roles=("hr",))
+    session.commit()
+    auth.login("hr@example.com")
+    raw = b"Work Mail,Full Name,Badge\nann@example.com,Ann,7\n"
+    html = upload_bytes(client, raw).get_data(as_text=True)
+    assert "Which column is which?" in html and "no column gives the e-mail address" in html
+    form = {**confirm_fields(html), "action": "save", "column-0": "email", "column-1": "name", "column-2": ""}
+    preview = client.post("/hr/import/columns", data=form).get_data(as_text=True)
+    assert "Import preview" in preview and "ann@example.com" in preview
+    assert "Column mapping saved" in preview
+    # The next upload of the same export goes straight to the preview.
+    again = upload_bytes(client, raw).get_data(as_text=True)
+    assert "Import preview" in again and "Work Mail → E-mail (required)" in again
+    # A mapping that still lacks the address is refused, and nothing is remembered of it.
+    changed = {**confirm_fields(again), "action": "save", "column-0": "", "column-1": "name", "column-2": ""}
+    refused = client.post("/hr/import/columns", data=changed).get_data(as_text=True)
+    assert "no column gives the e-mail address" in refused
+    assert "Import preview" in upload_bytes(client, raw).get_data(as_text=True)
+
+
+def test_new_departments_need_a_confirmation(session, client, auth):
+    make_user(session, email="hr@example.com", roles=("hr",), department="Sales")
+    session.commit()
+    auth.login("hr@example.com")
+    html = upload(client, HEADER + "new@example.com,New,Logistcs,,,,\n").get_data(as_text=True)
+    assert '<h2 id="new-departments">New departments (will be created)</h2>' in html and "Logistcs" in html
+    refused = client.post("/hr/import/confirm", data=confirm_fields(html), follow_redirects=True)
+    assert "tick “Create these departments”" in refused.get_data(as_text=True)
+    assert session.scalar(select(User).where(User.email == "new@example.com")) is None
+    done = client.post("/hr/import/confirm", data={**confirm_fields(html), "create_departments": "y"},
+                       follow_redirects=True)
+    assert "Staff imported: 1 created" in done.get_data(as_text=True)
+
+
+def test_an_empty_cell_clears_only_the_fields_named(session, client, auth):
+    make_user(session, email="hr@example.com", roles=("hr",))
+    make_user(session, email="ann@example.com", name="Ann", department="Sales", job_role="Agent",
+              hired_on=dt.date(2024, 1, 1))
+    session.commit()
+    auth.login("hr@example.com")
+    kept = upload(client, HEADER + "ann@example.com,Ann,Sales,,,,\n").get_data(as_text=True)
+    assert "Nothing to change" in kept
+    data = {"csrf_token": csrf_token(client, "/hr/import"),
+            "file": (io.BytesIO((HEADER + "ann@example.com,Ann,Sales,,,,\n").encode()), "staff.csv"),
+            "clear_fields": ["job_role", "hired_on"]}
+    html = client.post("/hr/import", data=data, content_type="multipart/form-data").get_data(as_text=True)
+    assert confirm_fields(html)["clear_fields"] == "hired_on,job_role"
+    client.post("/hr/import/confirm", data=confirm_fields(html))
+    session.expire_all()
+    ann = session.scalar(select(User).where(User.email == "ann@example.com"))
+    assert (ann.job_role, ann.hired_on, ann.department.name) == (None, None, "Sales")
+
+
+def test_the_csv_template_downloads(session, client, auth):
+    make_user(session, email="hr@example.com", roles=("hr",))
+    session.commit()
+    auth.login("hr@example.com")
+    assert 'href="/hr/import/template.csv"' in client.get("/hr/import").get_data(as_text=True)
+    response = client.get("/hr/import/template.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.get_data(as_text=True) == (
+        "email,name,employee_id,department,job_role,manager_email,hired_on,active\r\n")

@@ -23,8 +23,9 @@ from trainer.notify.settings import ReminderSettings
 from trainer.people.accounts import AccountError, NewUser, create_user, find_by_email
 from trainer.people.privileged import Authority
 from trainer.people.staff_apply import apply_import
+from trainer.people.staff_columns import parse_mapping, saved_mapping
 from trainer.people.staff_file import read_staff_bytes
-from trainer.people.staff_import import ImportOptions, ImportPlan, plan_import
+from trainer.people.staff_import import CLEARABLE, ImportOptions, ImportPlan, plan_import
 from trainer.security import generate_password
 
 
@@ -97,18 +98,35 @@ PREVIEW_ROWS = 50
               help="With --deactivate-missing: go ahead although more than the allowed share "
                    "(TRAINER_IMPORT_MAX_DEACTIVATION_PERCENT) would be deactivated, if exactly N would.")
 @click.option("--skip-bad-rows", is_flag=True, help="Import the good rows even if some rows have errors.")
+@click.option("--clear", "clear_fields", multiple=True, type=click.Choice(CLEARABLE),
+              help="An empty cell in this column clears the field (otherwise it keeps it). Repeatable.")
+@click.option("--map", "maps", multiple=True, metavar="'COLUMN=field'",
+              help="The field a column of the file gives, e.g. --map 'Work Email=email'; "
+                   "'COLUMN=' ignores it. Repeat for several. Known names, and columns mapped on "
+                   "the HR import page, need none.")
+@click.option("--map-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A file of COLUMN=field lines (# starts a comment), read before --map.")
 @as_of_option
 @with_appcontext
 def import_command(csv_file: Path, dry_run: bool, deactivate_missing: bool,
-                   allow_mass_deactivation: int | None, skip_bad_rows: bool, as_of: dt.date | None) -> None:
-    """Create, update and deactivate staff from a CSV file (email, name, department, job_role,
-    manager_email, hired_on, active), in one transaction, then sync assignments."""
+                   allow_mass_deactivation: int | None, skip_bad_rows: bool, clear_fields: tuple[str, ...],
+                   maps: tuple[str, ...], map_file: Path | None, as_of: dt.date | None) -> None:
+    """Create, update and deactivate staff from an HR system's CSV export (comma, semicolon or
+    tab separated; UTF-8, UTF-16 or Windows-1252), in one transaction, then sync assignments.
+    Fields: email, name (or first and last name), employee_id, department, job_role,
+    manager_email, hired_on, active; docs/staff-import.md lists the column names known."""
+    lines = map_file.read_text(encoding="utf-8-sig").splitlines() if map_file else []
+    try:
+        # The HR page's remembered mapping first; a mapping given here wins.
+        mapping = {**saved_mapping(db.session), **parse_mapping([*lines, *maps])}
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--map") from None
     raw = csv_file.read_bytes()
     with click.progressbar(length=raw.count(b"\n") or 1, label="Reading rows", file=sys.stderr) as bar:
-        staff = read_staff_bytes(raw, progress=bar.update)
+        staff = read_staff_bytes(raw, progress=bar.update, mapping=mapping)
     options = ImportOptions(
         deactivate_missing=deactivate_missing, skip_bad_rows=skip_bad_rows,
-        allow_mass_deactivation=allow_mass_deactivation,
+        allow_mass_deactivation=allow_mass_deactivation, clear_fields=frozenset(clear_fields),
         max_deactivation_percent=float(current_app.config["IMPORT_MAX_DEACTIVATION_PERCENT"]))
     plan = plan_import(db.session, staff, options, authority=Authority.operator())
     _print_plan(plan)
@@ -136,6 +154,8 @@ def _print_plan(plan: ImportPlan) -> None:
     click.echo(", ".join(f"{n} {what.replace('_', ' ')}" for what, n in summary.items()) + ".")
     for note in plan.notes:
         click.echo(f"  note: {note}")
+    for department in plan.new_departments:
+        click.echo(f"  new department: {department} (will be created)")
     for problem in plan.problems:
         click.echo(f"  line {problem.line}: {problem.message}")
     for refused in plan.refused:

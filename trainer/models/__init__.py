@@ -4,6 +4,7 @@ from trainer.models.assignment import ASSIGNMENT_REASONS, Assignment
 from trainer.models.audit import AuditEvent
 from trainer.models.base import Base
 from trainer.models.course import Course, Module, ModuleDraft, ModuleVersion
+from trainer.models.import_columns import ImportColumn
 from trainer.models.job_lock import JobLock
 from trainer.models.notification import NOTIFICATION_KINDS, Notification
 from trainer.models.progress import Certificate, ModuleCompletion, ModuleVisit, QuizAttempt
@@ -39,6 +40,7 @@ __all__ = [
     "ComplianceSnapshot",
     "Course",
     "Department",
+    "ImportColumn",
     "JobLock",
     "Module",
     "ModuleCompletion",

@@ -59,6 +59,7 @@ def apply_import(
         raise ImportRefused(f"{len(plan.bad_lines)} rows have errors; nothing was imported.")
     departments = _departments(session, plan)
     ids = _create(session, plan, departments)
+    ids.update({u.row.email: u.account.id for u in plan.updated})  # new addresses, as managers name them
     _update(session, plan, departments, ids)
     deactivated = [a.id for a in plan.deactivated]
     for chunk in _chunks(deactivated):
@@ -108,10 +109,11 @@ def _create(session: Session, plan: ImportPlan, departments: dict[str, int]) -> 
     """Insert the new people (managers are set afterwards: they may be new too)."""
     now = clock.now()
     rows = [{
-        "email": r.email, "name": r.name, "department_id": departments.get(r.fields.get("department") or ""),
+        "email": r.email, "employee_id": r.fields.get("employee_id"), "name": r.name,
+        "department_id": departments.get(r.fields.get("department") or ""),
         "job_role": r.fields.get("job_role"), "hired_on": r.fields.get("hired_on"),
-        "active": r.fields.get("active", True),
-        "deactivated_at": None if r.fields.get("active", True) else now,
+        "active": r.fields.get("active") is not False,
+        "deactivated_at": now if r.fields.get("active") is False else None,
         "created_at": now, "is_hr": False, "is_admin": False, "locale": "en", "session_version": 1,
         "digest_frequency": "immediate",
     } for r in plan.created]

@@ -1,6 +1,7 @@
 """Reading a staff list (CSV file or JSON records) into checked rows and named problems.
 
-Columns: email, name, department, job_role, manager_email, hired_on, active. email and
+Fields: email, name, employee_id, department, job_role, manager_email, hired_on, active
+(a CSV file's own column names are mapped onto them by people/staff_columns.py). email and
 name are required; a column left out of the file leaves that field unchanged. Every
 problem names its line (CSV; the header is line 1) or row number (JSON) and says what is
 wrong. Checks that need the database (unknown manager, manager cycle, scope) are made when
@@ -19,13 +20,16 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from trainer.people.staff_columns import ColumnMap, decode, map_columns, sniff_delimiter
 from trainer.textcheck import refusal
 
-COLUMNS = ("email", "name", "department", "job_role", "manager_email", "hired_on", "active")
+# The fields of a row (a CSV file's columns are mapped onto them: people/staff_columns.py).
+COLUMNS = ("email", "name", "employee_id", "department", "job_role", "manager_email", "hired_on", "active")
 REQUIRED = ("email", "name")
-LIMITS = {"name": 200, "department": 120, "job_role": 120}
-TRUE = frozenset({"true", "yes", "y", "1", "active"})
-FALSE = frozenset({"false", "no", "n", "0", "inactive"})
+LIMITS = {"name": 200, "department": 120, "job_role": 120, "employee_id": 64}
+# HR systems' status words too: on leave and onboarding are still employed.
+TRUE = frozenset({"true", "yes", "y", "1", "active", "employed", "onboarding", "leave", "on leave"})
+FALSE = frozenset({"false", "no", "n", "0", "inactive", "terminated", "left", "former", "offboarded"})
 PROGRESS_EVERY = 1000
 # Anything shaped like an address, in the text of a row that could not be read.
 _ADDRESS = re.compile(r"[^\s,;\t\"'<>()]+@[^\s,;\t\"'<>()]+")
@@ -55,29 +59,37 @@ class StaffFile:
     # deactivate someone just because their row has a typo in the date.
     named: set[str]
     total: int = 0
+    named_ids: set[str] = dataclasses.field(default_factory=set)  # employee ids, bad rows' too
     # False when reading stopped before the end (a CSV error): a partial list is never a
     # full staff list, so nobody is deactivated for being missing from it.
     complete: bool = True
+    columns: ColumnMap | None = None  # a CSV file's columns and the field each gives
+    notes: list[str] = dataclasses.field(default_factory=list)  # shown with the preview
 
 
 class _Bad(ValueError):
     pass
 
 
-def read_staff_csv(lines: Iterable[str], progress: Callable[[int], None] | None = None) -> StaffFile:
-    """Parse CSV text (an iterable of lines). `progress(n)` is told of every n rows read."""
-    reader = csv.reader(lines)
+def read_staff_csv(
+    lines: Iterable[str], progress: Callable[[int], None] | None = None, *,
+    mapping: dict[str, str] | None = None, delimiter: str = ",",
+) -> StaffFile:
+    """Parse CSV text (an iterable of lines). `progress(n)` is told of every n rows read;
+    `mapping` names the field of columns whose names are not known ones."""
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         return StaffFile([], [Problem(1, "The file is empty: it needs a header row.")], set())
     except csv.Error as error:
         return StaffFile([], [Problem(1, f"The header is not valid CSV: {error}.")], set())
-    columns = [_column_name(c) for c in header]
-    header_problems = _check_header(columns)
-    if header_problems:
-        return StaffFile([], header_problems, set())
-    staff = StaffFile([], [], set())
+    columns = map_columns(header, mapping)
+    if columns.problems:
+        return StaffFile([], [Problem(1, p) for p in columns.problems], set(), columns=columns)
+    staff = StaffFile([], [], set(), columns=columns)
+    if columns.unused:
+        staff.notes.append(f"Not imported (columns Trainer does not use): {', '.join(columns.unused)}.")
     builder = _Builder(staff)
     line, read = 2, 0
     while True:
@@ -91,7 +103,7 @@ def read_staff_csv(lines: Iterable[str], progress: Callable[[int], None] | None 
             staff.complete = False
             break
         if any(c.strip() for c in cells):
-            builder.add(line, _cells(cells, columns), cells)
+            builder.add(line, _cells(cells, columns.fields), cells)
         line, read = reader.line_num + 1, read + 1
         if progress and read % PROGRESS_EVERY == 0:
             progress(PROGRESS_EVERY)
@@ -99,14 +111,18 @@ def read_staff_csv(lines: Iterable[str], progress: Callable[[int], None] | None 
     return staff
 
 
-def read_staff_bytes(raw: bytes, progress: Callable[[int], None] | None = None) -> StaffFile:
-    """Parse an uploaded file: UTF-8 (a byte-order mark is fine), any line endings."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        return StaffFile([], [Problem(line, "is not UTF-8 text: save the file as CSV UTF-8.")], set())
-    return read_staff_csv(io.StringIO(text, newline=""), progress)
+def read_staff_bytes(
+    raw: bytes, progress: Callable[[int], None] | None = None, *, mapping: dict[str, str] | None = None
+) -> StaffFile:
+    """Parse an uploaded file: UTF-8 (with or without a byte-order mark), UTF-16 with one, or
+    Windows-1252 (noted); comma, semicolon or tab separated; any line endings."""
+    text, note = decode(raw)
+    first_line = text.split("\n", 1)[0]
+    staff = read_staff_csv(io.StringIO(text, newline=""), progress, mapping=mapping,
+                           delimiter=sniff_delimiter(first_line))
+    if note:
+        staff.notes.insert(0, note)
+    return staff
 
 
 def read_staff_records(records: Any) -> StaffFile:
@@ -122,23 +138,14 @@ def read_staff_records(records: Any) -> StaffFile:
     return staff
 
 
-def _column_name(raw: str) -> str:
-    return raw.strip().lstrip("\ufeff").lower().replace(" ", "_").replace("-", "_")
-
-
-def _check_header(columns: list[str]) -> list[Problem]:
-    problems = [Problem(1, f"unknown column '{c}'; the columns are {', '.join(COLUMNS)}.")
-                for c in columns if c not in COLUMNS]
-    problems += [Problem(1, f"missing column '{c}'.") for c in REQUIRED if c not in columns]
-    problems += [Problem(1, f"column '{c}' appears twice.") for c in sorted(set(columns))
-                 if columns.count(c) > 1]
-    return problems
-
-
-def _cells(cells: list[str], columns: list[str]) -> dict[str, Any] | _Bad:
-    if len(cells) != len(columns):
-        return _Bad(f"has {len(cells)} fields but the header has {len(columns)}.")
-    return dict(zip(columns, cells, strict=True))
+def _cells(cells: list[str], fields: list[str | None]) -> dict[str, Any] | _Bad:
+    if len(cells) != len(fields):
+        return _Bad(f"has {len(cells)} fields but the header has {len(fields)}.")
+    values = {field: cell for field, cell in zip(fields, cells, strict=True) if field}
+    first, last = values.pop("first_name", None), values.pop("last_name", None)
+    if "name" not in values:
+        values["name"] = " ".join(part for part in (first, last) if part and part.strip())
+    return values
 
 
 def _record_cells(record: Any) -> dict[str, Any] | _Bad:
@@ -167,6 +174,7 @@ class _Builder:
     def __init__(self, staff: StaffFile) -> None:
         self.staff = staff
         self.lines_by_email: dict[str, list[int]] = {}
+        self.lines_by_id: dict[str, list[int]] = {}
 
     def add(self, line: int, cells: dict[str, Any] | _Bad, raw: list[str]) -> None:
         self.staff.total += 1
@@ -177,8 +185,13 @@ class _Builder:
         refusals = [refusal(str(value), f"column '{column}'") for column, value in cells.items()]
         if any(refusals):
             self.staff.problems += [Problem(line, f"{r}.") for r in refusals if r]
+            self._name_everyone_in(raw)
             return
         email, problems = _email(cells.get("email", ""))
+        employee_id = " ".join(str(cells.get("employee_id") or "").split())
+        if employee_id:
+            self.staff.named_ids.add(employee_id)
+            self.lines_by_id.setdefault(employee_id, []).append(line)
         if email:
             self.staff.named.add(email)
             self.lines_by_email.setdefault(email, []).append(line)
@@ -206,13 +219,18 @@ class _Builder:
             self.staff.named.update(m.lower() for m in _ADDRESS.findall(cell))
 
     def finish(self) -> None:
-        duplicated = {e: lines for e, lines in self.lines_by_email.items() if len(lines) > 1}
-        for email, lines in duplicated.items():
-            for line in lines:
-                others = ", ".join(str(n) for n in lines if n != line)
-                self.staff.problems.append(Problem(line, f"duplicate e-mail {email}: also on line {others}."))
-        if duplicated:
-            self.staff.rows = [r for r in self.staff.rows if r.email not in duplicated]
+        dropped: set[int] = set()
+        for what, lines_by in (("e-mail", self.lines_by_email), ("employee id", self.lines_by_id)):
+            for value, lines in lines_by.items():
+                if len(lines) < 2:
+                    continue
+                dropped.update(lines)
+                for line in lines:
+                    others = ", ".join(str(n) for n in lines if n != line)
+                    message = f"duplicate {what} {value}: also on line {others}."
+                    self.staff.problems.append(Problem(line, message))
+        if dropped:
+            self.staff.rows = [r for r in self.staff.rows if r.line not in dropped]
         self.staff.problems.sort(key=lambda p: p.line)
 
 
@@ -251,10 +269,14 @@ def _manager(raw: str) -> str | None:
 
 
 def _date(raw: str) -> dt.date | None:
+    """YYYY-MM-DD, or DD.MM.YYYY (a dotted date is day first everywhere it is used). Dates
+    with slashes are refused: 03/04/2026 is March in the US and April in Europe."""
     value = raw.strip()
     if not value:
         return None
     try:
+        if len(value) == 10 and value[2] == "." and value[5] == ".":
+            return dt.date(int(value[6:]), int(value[3:5]), int(value[:2]))
         if len(value) != 10:
             raise ValueError
         return dt.date.fromisoformat(value)
@@ -262,9 +284,11 @@ def _date(raw: str) -> dt.date | None:
         raise _Bad(f"bad date '{value}' in hired_on: use YYYY-MM-DD.") from None
 
 
-def _active(raw: str) -> bool:
+def _active(raw: str) -> bool | None:
     value = raw.strip().lower()
-    if not value or value in TRUE:
+    if not value:
+        return None  # keep as it is (a new person is active)
+    if value in TRUE:
         return True
     if value in FALSE:
         return False
@@ -273,6 +297,7 @@ def _active(raw: str) -> bool:
 
 _FIELD_CHECKS: dict[str, Callable[[str], Any]] = {
     "name": _text("name", required=True),
+    "employee_id": _text("employee_id"),
     "department": _text("department"),
     "job_role": _text("job_role"),
     "manager_email": _manager,

@@ -20,11 +20,14 @@ from sqlalchemy.orm import Session, aliased
 from trainer.models import Department, User
 from trainer.people.privileged import Authority, refusal
 from trainer.people.staff_file import Problem, StaffFile, StaffRow
+from trainer.people.staff_managers import check_managers
 
-FIELDS = ("name", "department", "job_role", "manager_email", "hired_on", "active")
+FIELDS = ("email", "employee_id", "name", "department", "job_role", "manager_email", "hired_on", "active")
 # --deactivate-missing never deactivates more than this share of the active people (in the
 # importer's scope) unless the importer names the expected number (TRAINER_IMPORT_MAX_DEACTIVATION_PERCENT).
 MAX_DEACTIVATION_PERCENT = 10
+# The fields an empty cell may clear, when the importer names them ("clear these fields").
+CLEARABLE = ("employee_id", "department", "job_role", "manager_email", "hired_on")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Account:
 
     id: int
     email: str
+    employee_id: str | None
     name: str
     department: str | None
     department_id: int | None
@@ -72,6 +76,8 @@ class ImportOptions:
     # than the share below: the import goes ahead only if the plan deactivates exactly that many.
     allow_mass_deactivation: int | None = None
     max_deactivation_percent: float = MAX_DEACTIVATION_PERCENT
+    # An empty cell keeps the field as it is, except for the fields named here, which it clears.
+    clear_fields: frozenset[str] = frozenset()
 
 
 @dataclasses.dataclass
@@ -89,6 +95,7 @@ class ImportPlan:
     active_people: int = 0  # in the importer's scope, the base of the share
     notes: list[str] = dataclasses.field(default_factory=list)
     partial_list: bool = False  # the file could not be read to the end
+    new_departments: list[str] = dataclasses.field(default_factory=list)  # created by applying
 
     @property
     def count_confirmable(self) -> bool:
@@ -123,6 +130,7 @@ class ImportPlan:
         """Fingerprint of what applying would do: a preview is confirmed only if unchanged."""
         options = dataclasses.asdict(self.options)
         del options["allow_mass_deactivation"]  # given at confirmation; the list below is what counts
+        options["clear_fields"] = sorted(self.options.clear_fields)
         description = {
             "options": options,
             "created": [(r.email, r.name, r.fields) for r in self.created],
@@ -150,25 +158,35 @@ def plan_import(
     themselves out)."""
     accounts = load_accounts(session)
     problems = list(staff.problems)
-    notes: list[str] = []
-    rows = _in_scope(session, staff.rows, accounts, scope, problems)
+    notes = list(staff.notes)
+    rows, matched = match_rows(staff.rows, accounts, problems)
+    rows = _in_scope(session, rows, matched, scope, problems)
     refused: list[Refused] = []
     leaving: list[Account] = []
     if options.deactivate_missing:
         if staff.rows:
-            leaving = _missing(staff, accounts, scope, acting_user_id)
+            leaving = _missing(staff, accounts, {a.id for a in matched.values()}, scope, acting_user_id)
             leaving, refused = _allowed_deactivations(leaving, authority)
         else:
             notes.append("The list names nobody, so nobody is deactivated.")
     rows = check_managers(rows, accounts, {a.email for a in leaving}, problems)
-    created, updated, unchanged = _diff(rows, accounts)
+    created, updated, unchanged = _diff(rows, matched, options.clear_fields)
     updated, refused_rows = _allowed_updates(updated, authority)
     refused = refused_rows + refused
     problems.sort(key=lambda p: p.line)
     active = sum(1 for a in accounts.values() if a.active and (scope is None or a.department_id in scope))
     blocked = _deactivation_blocked(staff, leaving, active, options)
     return ImportPlan(staff.total, options, created, updated, leaving, unchanged, problems, refused,
-                      blocked, active, notes, partial_list=not staff.complete)
+                      blocked, active, notes, partial_list=not staff.complete,
+                      new_departments=_new_departments(session, created, updated))
+
+
+def _new_departments(session: Session, created: list[StaffRow], updated: list[Update]) -> list[str]:
+    wanted = {r.fields.get("department") for r in created}
+    wanted |= {u.changes["department"][1] for u in updated if "department" in u.changes}
+    wanted.discard(None)
+    known = set(session.scalars(select(Department.name)))
+    return sorted(str(name) for name in wanted - known)
 
 
 def _allowed_updates(updated: list[Update], authority: Authority) -> tuple[list[Update], list[Refused]]:
@@ -225,7 +243,8 @@ def load_accounts(session: Session) -> dict[str, Account]:
     """Every account that is not pseudonymised, by e-mail, in one query."""
     manager = aliased(User)
     query = (
-        select(User.id, User.email, User.name, Department.name.label("department"), User.department_id,
+        select(User.id, User.email, User.employee_id, User.name, Department.name.label("department"),
+               User.department_id,
                User.job_role, manager.email.label("manager_email"), User.hired_on, User.active,
                User.session_version, User.is_hr, User.is_admin)
         .outerjoin(Department, Department.id == User.department_id)
@@ -235,8 +254,35 @@ def load_accounts(session: Session) -> dict[str, Account]:
     return {row.email.lower(): Account(**row._asdict()) for row in session.execute(query)}
 
 
+def match_rows(
+    rows: list[StaffRow], accounts: dict[str, Account], problems: list[Problem]
+) -> tuple[list[StaffRow], dict[int, Account]]:
+    """Each row's account (by line): by employee id first, so a changed address updates the
+    same person, then by e-mail. A row whose id and address point at two different people
+    is a problem, never a guess."""
+    by_id = {a.employee_id: a for a in accounts.values() if a.employee_id}
+    kept, matched = [], {}
+    for row in rows:
+        employee_id = row.fields.get("employee_id")
+        by_email = accounts.get(row.email)
+        account = by_id.get(employee_id) if employee_id else None
+        if account is not None and by_email is not None and by_email.id != account.id:
+            message = f"employee id {employee_id} is {account.email}, but {row.email} is another person's"
+            problems.append(Problem(row.line, message + " address."))
+            continue
+        if account is None and employee_id and by_email is not None and by_email.employee_id:
+            problems.append(Problem(row.line, f"{row.email} has employee id {by_email.employee_id} here, "
+                                              f"not {employee_id}."))
+            continue
+        account = account or by_email
+        if account is not None:
+            matched[row.line] = account
+        kept.append(row)
+    return kept, matched
+
+
 def _in_scope(
-    session: Session, rows: list[StaffRow], accounts: dict[str, Account],
+    session: Session, rows: list[StaffRow], matched: dict[int, Account],
     scope: frozenset[int] | None, problems: list[Problem],
 ) -> list[StaffRow]:
     """An HR user limited to some departments may only touch people in them."""
@@ -245,7 +291,7 @@ def _in_scope(
     names = dict(session.execute(select(Department.name, Department.id)).all())
     allowed = []
     for row in rows:
-        account = accounts.get(row.email)
+        account = matched.get(row.line)
         department = row.fields.get("department", account.department if account else None)
         if account is not None and account.department_id not in scope:
             problems.append(Problem(row.line, f"{row.email} is in a department outside yours."))
@@ -259,101 +305,31 @@ def _in_scope(
 
 
 def _missing(
-    staff: StaffFile, accounts: dict[str, Account], scope: frozenset[int] | None,
+    staff: StaffFile, accounts: dict[str, Account], matched: set[int], scope: frozenset[int] | None,
     acting_user_id: int | None,
 ) -> list[Account]:
-    """Active accounts the file does not name (within scope): a full sync deactivates them."""
+    """Active accounts the file does not name (within scope): a full sync deactivates them.
+    Named means matched by a row, or their address or employee id on any row (bad ones too)."""
     return sorted(
         (a for email, a in accounts.items()
-         if a.active and email not in staff.named and a.id != acting_user_id
+         if a.active and a.id not in matched and email not in staff.named
+         and not (a.employee_id and a.employee_id in staff.named_ids) and a.id != acting_user_id
          and (scope is None or a.department_id in scope)),
         key=lambda a: a.email,
     )
 
 
-def check_managers(
-    rows: list[StaffRow], accounts: dict[str, Account], leaving: set[str], problems: list[Problem]
-) -> list[StaffRow]:
-    """Drop rows whose manager is unknown or who would manage themselves in a loop, in one
-    linear pass whatever the shape of the manager graph.
-
-    Dropping a row makes its person unknown to the rows they manage, unless they already have
-    an account: so the rows below a dropped one are dropped by walking the reports once.
-    """
-    known_accounts = {e for e in accounts if e not in leaving}
-    in_file = {r.email for r in rows}
-    reports: dict[str, list[StaffRow]] = {}
-    for row in rows:
-        manager = row.fields.get("manager_email")
-        if manager:
-            reports.setdefault(manager, []).append(row)
-    dropped: dict[str, Problem] = {}
-    unknown = [r for r in rows if (m := r.fields.get("manager_email")) and m not in in_file
-               and m not in known_accounts]
-    for row in unknown:
-        manager = row.fields["manager_email"]
-        why = "would be deactivated (not in this file)" if manager in leaving else \
-            "is neither in this file (without errors) nor an existing account"
-        dropped[row.email] = Problem(row.line, f"unknown manager {manager}: {why}.")
-    _drop_reports(list(dropped), reports, known_accounts, dropped)
-    remaining = [r for r in rows if r.email not in dropped]
-    looped = _cycles(remaining, accounts)
-    dropped.update(looped)
-    _drop_reports(list(looped), reports, known_accounts, dropped)
-    problems.extend(dropped.values())
-    return [r for r in rows if r.email not in dropped]
-
-
-def _drop_reports(start: list[str], reports: dict[str, list[StaffRow]], known_accounts: set[str],
-                  dropped: dict[str, Problem]) -> None:
-    """Everyone below the dropped rows whose chain passes only through new people."""
-    queue = [email for email in start if email not in known_accounts]
-    while queue:
-        manager = queue.pop()
-        for row in reports.get(manager, []):
-            if row.email in dropped:
-                continue
-            dropped[row.email] = Problem(row.line, f"unknown manager {manager}: is neither in this file "
-                                                   "(without errors) nor an existing account.")
-            if row.email not in known_accounts:
-                queue.append(row.email)
-
-
-def _cycles(rows: list[StaffRow], accounts: dict[str, Account]) -> dict[str, Problem]:
-    """Rows whose chain of managers comes back to them, after the import."""
-    manager_of = {email: a.manager_email for email, a in accounts.items()}
-    for row in rows:
-        if "manager_email" in row.fields:
-            manager_of[row.email] = row.fields["manager_email"]
-    line_of = {r.email: r.line for r in rows}
-    state: dict[str, int] = {}  # 1: on the current path, 2: known to end without a loop
-    found: dict[str, Problem] = {}
-    for start in line_of:
-        path: list[str] = []
-        email: str | None = start
-        while email is not None and state.get(email) is None:
-            state[email] = 1
-            path.append(email)
-            email = manager_of.get(email)
-        if email is not None and state.get(email) == 1:
-            loop = path[path.index(email):]
-            text = " → ".join([*loop, email])
-            for member in loop:
-                if member in line_of:
-                    found[member] = Problem(line_of[member], f"manager cycle: {text}.")
-        for member in path:
-            state[member] = 2
-    return found
-
-
-def _diff(rows: list[StaffRow], accounts: dict[str, Account]) -> tuple[list[StaffRow], list[Update], int]:
+def _diff(
+    rows: list[StaffRow], matched: dict[int, Account], clear: frozenset[str]
+) -> tuple[list[StaffRow], list[Update], int]:
     created, updated, unchanged = [], [], 0
     for row in rows:
-        account = accounts.get(row.email)
+        account = matched.get(row.line)
         if account is None:
             created.append(row)
             continue
-        wanted = {"name": row.name, **row.fields}
+        kept = {f: v for f, v in row.fields.items() if v is not None or f in clear}
+        wanted = {"email": row.email, "name": row.name, **kept}
         changes = {f: (account.value(f), wanted[f]) for f in FIELDS
                    if f in wanted and wanted[f] != account.value(f)}
         if changes:

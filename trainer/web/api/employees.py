@@ -12,7 +12,7 @@ from trainer.models import User
 from trainer.people.privileged import Authority, Channel
 from trainer.people.staff_apply import apply_import
 from trainer.people.staff_file import read_staff_records
-from trainer.people.staff_import import ImportOptions, ImportPlan, plan_import
+from trainer.people.staff_import import CLEARABLE, ImportOptions, ImportPlan, plan_import
 from trainer.reports.feeds import employee_completion, employees_after, find_employee
 from trainer.web.access import api_scope
 from trainer.web.api import bp
@@ -64,10 +64,13 @@ def employees_sync() -> ResponseReturnValue:
     allowed = body.get("allow_mass_deactivation")
     if allowed is not None and (isinstance(allowed, bool) or not isinstance(allowed, int) or allowed < 1):
         raise BadRequest("'allow_mass_deactivation' must be a whole number of people, at least 1.")
+    clear = body.get("clear_fields", [])
+    if not isinstance(clear, list) or any(f not in CLEARABLE for f in clear):
+        raise BadRequest(f"'clear_fields' must be a list of: {', '.join(CLEARABLE)}.")
     options = ImportOptions(
         deactivate_missing=body.get("deactivate_missing") is True,
         skip_bad_rows=body.get("skip_bad_rows") is True,
-        allow_mass_deactivation=allowed,
+        allow_mass_deactivation=allowed, clear_fields=frozenset(clear),
         max_deactivation_percent=float(current_app.config["IMPORT_MAX_DEACTIVATION_PERCENT"]))
     token = current_token()
     owner = db.session.get(User, token.token.created_by_id) if token.token.created_by_id else None
@@ -98,4 +101,5 @@ def sync_report(plan: ImportPlan, *, dry_run: bool, applied: bool) -> dict:
         "refused": [{"row": r.line, "email": r.email, "reason": r.reason} for r in plan.refused],
         "errors": [{"row": p.line, "message": p.message} for p in plan.problems],
         "notes": plan.notes,
+        "new_departments": plan.new_departments,
     })
