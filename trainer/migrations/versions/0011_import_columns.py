@@ -1,14 +1,14 @@
 """Staff import: the column mapping chosen on the HR import page, remembered for the next upload.
 
-Revision ID: 0010_import_columns
-Revises: 0009_hr_all_departments
+Revision ID: 0011_import_columns
+Revises: 0010_invitations
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0010_import_columns"
-down_revision = "0009_hr_all_departments"
+revision = "0011_import_columns"
+down_revision = "0010_invitations"
 branch_labels = None
 depends_on = None
 
