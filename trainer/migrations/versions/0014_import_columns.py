@@ -1,14 +1,14 @@
 """Staff import: the column mapping chosen on the HR import page, remembered for the next upload.
 
-Revision ID: 0011_import_columns
-Revises: 0010_invitations
+Revision ID: 0014_import_columns
+Revises: 0013_quiz_integrity
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0011_import_columns"
-down_revision = "0010_invitations"
+revision = "0014_import_columns"
+down_revision = "0013_quiz_integrity"
 branch_labels = None
 depends_on = None
 
