@@ -43,22 +43,9 @@ def forgot_password():
 @public
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], scope="reset-ip")
 def reset_password_page(token: str):
-    try:
-        user = user_for_token(db.session, token, password_policy())
-    except ResetLinkError as error:
-        return render_template("auth/reset_invalid.html", message=str(error)), 410
-    form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            reset_password(db.session, current_actor(), token, form.password.data or "", password_policy())
-        except AccountError as error:
-            form.password.errors = [*form.password.errors, str(error)]
-        else:
-            db.session.commit()
-            flash("Your password is changed and you were signed out everywhere. Sign in with it now.",
-                  "success")
-            return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form, user=user)
+    return _choose_password(
+        token, "auth/reset.html",
+        "Your password is changed and you were signed out everywhere. Sign in with it now.")
 
 
 @bp.route("/welcome/<token>", methods=["GET", "POST"], endpoint="accept_invitation")
@@ -66,6 +53,12 @@ def reset_password_page(token: str):
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], scope="reset-ip")
 def accept_invitation(token: str):
     """The link in an invitation (identity/invitations.WELCOME_PATH): choose a first password."""
+    return _choose_password(
+        token, "auth/welcome.html", "Your password is set. Sign in with your e-mail address and it.")
+
+
+def _choose_password(token: str, template: str, done_message: str):
+    """A reset link and an invitation link are the same single-use token: one page flow."""
     try:
         user = user_for_token(db.session, token, password_policy())
     except ResetLinkError as error:
@@ -78,9 +71,9 @@ def accept_invitation(token: str):
             form.password.errors = [*form.password.errors, str(error)]
         else:
             db.session.commit()
-            flash("Your password is set. Sign in with your e-mail address and it.", "success")
+            flash(done_message, "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/welcome.html", form=form, user=user)
+    return render_template(template, form=form, user=user)
 
 
 @bp.route("/me/password", methods=["GET", "POST"])
