@@ -159,3 +159,55 @@ def test_hr_users_who_saw_everything_keep_it_explicitly(scratch_database, tmp_pa
             rows = connection.execute(text("SELECT id, hr_all_departments FROM users ORDER BY id")).all()
         assert [(id_, bool(flag)) for id_, flag in rows] == [(1, True), (2, False), (3, False)]
         db.engine.dispose()
+
+
+# Rows of the tables that reference users, courses, modules or requirements, as the 0002
+# schema has them. Migrations after 0002 rebuild users (0003), assignments (0006) and
+# modules (0011) on SQLite; every row here must come through.
+ROWS_AT_0002 = (
+    "INSERT INTO departments (id, name) VALUES (1, 'Sales')",
+    "INSERT INTO users (id, email, name, department_id, is_hr, is_admin, active, locale, created_at, "
+    "session_version, digest_frequency) VALUES (1, 'hr@example.com', 'H', 1, true, false, true, 'en', "
+    "CURRENT_TIMESTAMP, 1, 'immediate'), (2, 'e@example.com', 'E', 1, false, false, true, 'en', "
+    "CURRENT_TIMESTAMP, 1, 'immediate')",
+    "INSERT INTO hr_scope (user_id, department_id) VALUES (1, 1)",
+    "INSERT INTO courses (id, slug, title, summary, intro_source, intro_html, pass_mark, due_days, "
+    "audience, regulations, source_hash, created_at) VALUES (1, 'c', 'C', '', '', '', 80, 30, '{}', "
+    "'[]', 'h', CURRENT_TIMESTAMP)",
+    "INSERT INTO modules (id, course_id, slug, position, major_floor) VALUES (1, 1, 'm', 1, 1)",
+    "INSERT INTO requirements (id, course_id, name, everyone, due_days, renew_grace_days, status, "
+    "is_course_default, created_at) VALUES (1, 1, 'R', false, 30, 0, 'active', false, CURRENT_TIMESTAMP)",
+    "INSERT INTO requirement_users (requirement_id, user_id) VALUES (1, 2)",
+    "INSERT INTO requirement_departments (requirement_id, department_id) VALUES (1, 1)",
+    "INSERT INTO assignments (id, user_id, course_id, requirement_id, cycle, reason, assigned_on, "
+    "due_on, current, change_note) VALUES (1, 2, 1, 1, 1, 'new', '2026-01-05', '2026-02-04', true, '')",
+    "INSERT INTO password_reset_tokens (id, user_id, token_hash, created_at, expires_at) VALUES "
+    "(1, 2, 't', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+)
+REFERENCING_TABLES = ("hr_scope", "requirement_users", "requirement_departments", "assignments",
+                      "password_reset_tokens", "modules", "users")
+
+
+def test_table_rebuilds_keep_every_row_that_references_the_rebuilt_table(scratch_database, tmp_path):
+    """On SQLite a batch migration drops and re-creates a table; with foreign keys on, dropping
+    users used to cascade into hr_scope and empty it (an HR user limited to one department came
+    out of 0009 seeing all of them). env.py now turns foreign keys off around migrations."""
+    app = create_app({"DATABASE_URL": scratch_database, "SECRET_KEY": "s" * 40,
+                      "INSTANCE_PATH": str(tmp_path), "TESTING": True})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="1b2aeab06fa7")
+        with db.engine.begin() as connection:
+            for statement in ROWS_AT_0002:
+                connection.execute(text(statement))
+        upgrade(directory=MIGRATIONS)
+        with db.engine.connect() as connection:
+            counts = {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                      for table in REFERENCING_TABLES}
+            limited = connection.execute(text("SELECT hr_all_departments FROM users WHERE id = 1")).scalar()
+            # The app's connections still enforce foreign keys after a migration.
+            if connection.dialect.name == "sqlite":
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert counts == {"hr_scope": 1, "requirement_users": 1, "requirement_departments": 1,
+                          "assignments": 1, "password_reset_tokens": 1, "modules": 1, "users": 2}
+        assert not limited
+        db.engine.dispose()
