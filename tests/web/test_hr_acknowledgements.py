@@ -111,3 +111,24 @@ def test_the_api_gives_counts_and_people(session, client, acks):  # noqa: F811
     assert [p["email"] for p in people["data"]] == ["bob@example.com"]
     assert people["data"][0]["due_on"] == "2026-03-15" and people["next_cursor"] is None
     assert bad.status_code == 400 and missing.status_code == 404
+
+
+def test_the_list_pages_keep_filters_and_ignore_url_for_arguments_in_the_query(
+        session, client, hr, acks, monkeypatch):  # noqa: F811
+    """One person per page: the next-page link keeps the filters and the update, and a query
+    string carrying url_for's own arguments (`endpoint`, `_external`) neither breaks the page
+    nor reaches the links."""
+    from functools import partial
+
+    from trainer.reports.pagination import paginate_rows
+    from trainer.web.hr import acknowledgements as views
+
+    monkeypatch.setattr(views, "paginate_rows", partial(paginate_rows, per_page=1))
+    update_id = acks["update"].id
+    with clock.frozen(TODAY):
+        response = client.get(f"/hr/acknowledgements/updates/{update_id}"
+                              "?status=&endpoint=x&_external=1&update_id=999&page=1")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'href="/hr/acknowledgements/updates/{update_id}?page=2" rel="next"' in page
+    assert "endpoint=x" not in page and "http://" not in page.split("<main", 1)[-1].split("</main>")[0]
