@@ -92,7 +92,7 @@ def test_creation_takes_over_a_person_from_the_staff_import(session, client):
     assert twice.status_code == 409 and twice.json["scimType"] == "uniqueness"
 
 
-@pytest.mark.parametrize("role", ["hr", "admin"])
+@pytest.mark.parametrize("role", ["hr", "admin", "auditor"])
 def test_scim_never_creates_or_changes_hr_or_admin_accounts(session, client, role):
     boss = make_user(session, email="boss@example.com", roles=(role,))
     session.commit()

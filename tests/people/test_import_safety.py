@@ -72,6 +72,22 @@ def test_hr_cannot_change_deactivate_or_reactivate_privileged_accounts(session):
         "admin@example.com", "hr2@example.com", "old-admin@example.com", "ann@example.com"]
 
 
+def test_hr_cannot_change_an_auditor_whose_access_has_lapsed_or_not(session):
+    """An auditor reads every department: a scoped HR user who could change the auditor's
+    address by import could take the account over (password reset) and read beyond their scope."""
+    make_user(session, email="aud@example.com", name="Aud", roles=("auditor",), department=None,
+              job_role=None)
+    lapsed = make_user(session, email="old-aud@example.com", name="Old Aud", roles=("auditor",),
+                       department=None, job_role=None)
+    lapsed.auditor_until = D(2020, 1, 1)
+    session.flush()
+    text = ("email,name,employee_id\naud@example.com,Aud,E1\nold-aud@example.com,Old Aud,E2\n")
+    by_hr = plan(session, text, HR_PAGE)
+    assert [(r.email, "auditor rights" in r.reason) for r in by_hr.refused] == [
+        ("aud@example.com", True), ("old-aud@example.com", True)]
+    assert plan(session, text, ADMIN_PAGE).refused == []
+
+
 def test_an_unchanged_privileged_row_is_not_a_refusal(session):
     make_user(session, email="hr2@example.com", name="Hr Two", roles=("hr",), department=None, job_role=None)
     result = plan(session, "email,name\nhr2@example.com,Hr Two\n", HR_PAGE)

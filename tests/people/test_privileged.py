@@ -13,12 +13,14 @@ from trainer.people.privileged import Authority, Channel, is_privileged, refusal
 class Person:
     is_hr: bool = False
     is_admin: bool = False
+    is_auditor: bool = False
 
 
 EMPLOYEE, HR, ADMIN, BOTH = Person(), Person(is_hr=True), Person(is_admin=True), Person(True, True)
+AUDITOR = Person(is_auditor=True)
 
 
-@pytest.mark.parametrize("account", [EMPLOYEE, HR, ADMIN, BOTH])
+@pytest.mark.parametrize("account", [EMPLOYEE, HR, ADMIN, BOTH, AUDITOR])
 @pytest.mark.parametrize("channel", list(Channel))
 @pytest.mark.parametrize("acting", [None, EMPLOYEE, HR, ADMIN])
 def test_who_may_change_which_account(channel, acting, account):
@@ -48,5 +50,6 @@ def test_the_operator_of_the_cli_import_acts_as_an_administrator():
     assert Authority.operator().channel is Channel.IMPORT
 
 
-def test_privileged_means_hr_or_admin():
-    assert [is_privileged(p) for p in (EMPLOYEE, HR, ADMIN, BOTH)] == [False, True, True, True]
+def test_privileged_means_hr_admin_or_auditor():
+    people = (EMPLOYEE, HR, ADMIN, BOTH, AUDITOR)
+    assert [is_privileged(p) for p in people] == [False, True, True, True, True]

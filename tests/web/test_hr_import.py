@@ -127,7 +127,7 @@ def test_hr_sees_refused_rows_for_privileged_accounts(session, client, auth):
     auth.login("hr@example.com")
     html = upload(client, "email,name,active\nadmin@example.com,Admin,false\n").get_data(as_text=True)
     assert '<h2 id="refused">Refused</h2>' in html
-    assert "has HR or administrator rights; only an administrator may change such an account" in html
+    assert "has HR, administrator or auditor rights; only an administrator may change such an account" in html
 
 
 def upload_bytes(client, raw: bytes, **options):

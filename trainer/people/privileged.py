@@ -1,10 +1,11 @@
 """Who may change privileged accounts: the one rule every automated path asks.
 
-HR users and administrators hold rights over everyone's training records. An account with
-either right is never created, changed, deactivated or reactivated by an HR staff import, an
-API sync token, SCIM provisioning or the claims of a single sign-on unless the person on
-whose authority the change is made is an administrator; SCIM never touches such accounts at
-all, because an identity provider is not trusted with Trainer's roles. Every such path asks
+HR users and administrators hold rights over everyone's training records, and auditors may
+read all of them. An account with any of these rights is never created, changed,
+deactivated or reactivated by an HR staff import, an API sync token, SCIM provisioning or
+the claims of a single sign-on unless the person on whose authority the change is made is
+an administrator; SCIM never touches such accounts at all, because an identity provider is
+not trusted with Trainer's roles. Every such path asks
 `refusal()` for each account it would write, and reports refused rows with the reason
 instead of applying them.
 
@@ -38,6 +39,14 @@ class HasRoles(Protocol):
     def is_admin(self) -> bool: ...
 
 
+class HasAccountRoles(HasRoles, Protocol):
+    """An account as the rule sees it: an auditor's read access is a right too. (Whoever
+    acts only needs HasRoles: an auditor never acts, they only read.)"""
+
+    @property
+    def is_auditor(self) -> bool: ...
+
+
 @dataclasses.dataclass(frozen=True)
 class Authority:
     """On whose authority a bulk change is made, and through which path."""
@@ -58,18 +67,21 @@ class Authority:
         return cls(Channel.IMPORT, acting_is_admin=True)
 
 
-def is_privileged(account: HasRoles) -> bool:
-    return bool(account.is_hr or account.is_admin)
+def is_privileged(account: HasAccountRoles) -> bool:
+    """An auditor counts whether or not their last day has passed: an import that could
+    change a lapsed auditor's address could have the account extended by mistake and taken over."""
+    return bool(account.is_hr or account.is_admin or account.is_auditor)
 
 
-def refusal(authority: Authority, account: HasRoles) -> str | None:
+def refusal(authority: Authority, account: HasAccountRoles) -> str | None:
     """Why `authority` may not create, change, deactivate or reactivate `account`, or None
     when it may. Pass the account as it is now (for a new person: the roles it would get)."""
     if not is_privileged(account):
         return None
     if authority.channel is Channel.SCIM:
-        return "has HR or administrator rights; SCIM never changes such accounts (change them in Trainer)"
+        return ("has HR, administrator or auditor rights; SCIM never changes such accounts "
+                "(change them in Trainer)")
     if authority.acting_is_admin:
         return None
-    return (f"has HR or administrator rights; only an administrator may change such an account "
+    return (f"has HR, administrator or auditor rights; only an administrator may change such an account "
             f"by {authority.channel}")

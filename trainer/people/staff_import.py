@@ -47,6 +47,7 @@ class Account:
     session_version: int
     is_hr: bool
     is_admin: bool
+    is_auditor: bool
 
     def value(self, field: str) -> Any:
         return getattr(self, field)
@@ -246,7 +247,7 @@ def load_accounts(session: Session) -> dict[str, Account]:
         select(User.id, User.email, User.employee_id, User.name, Department.name.label("department"),
                User.department_id,
                User.job_role, manager.email.label("manager_email"), User.hired_on, User.active,
-               User.session_version, User.is_hr, User.is_admin)
+               User.session_version, User.is_hr, User.is_admin, User.is_auditor)
         .outerjoin(Department, Department.id == User.department_id)
         .outerjoin(manager, manager.id == User.manager_id)
         .where(User.pseudonymised_at.is_(None))
