@@ -137,10 +137,7 @@ def measure_dashboard(app: Any, runs: int) -> dict[str, Any]:
         results["queries_all"] = timings(lambda: dashboard_queries(db.session, ReportFilter()), runs)
         results["queries_one_department"] = timings(
             lambda: dashboard_queries(db.session, ReportFilter(department_id=3)), runs)
-        client = app.test_client()
-        with client.session_transaction() as session:  # person 1 is an admin
-            session["_user_id"], session["_fresh"] = "1:1", True
-            session["last_seen"] = clock.now().timestamp()
+        client = admin_client(app)
 
         def page() -> None:
             response = client.get("/hr/")
@@ -148,6 +145,17 @@ def measure_dashboard(app: Any, runs: int) -> dict[str, Any]:
 
         results["page"] = timings(page, runs)
     return results
+
+
+def admin_client(app: Any) -> Any:
+    """A test client signed in as person 1 (an admin), with the session a sign-in starts
+    (trainer.web.session.start_session); call inside clock.frozen(TODAY)."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        now = clock.now().timestamp()
+        session["_user_id"], session["_fresh"] = "1:1", True
+        session["signed_in_at"] = session["last_seen"] = now
+    return client
 
 
 # --- exports ----------------------------------------------------------------------------
@@ -170,6 +178,8 @@ def run_export(url: str, report: str) -> dict[str, Any]:
     from trainer.reports.filters import ReportFilter
 
     app = make_app(url)
+    if report == "auditor-pack":
+        return run_auditor_pack(app)
     with app.app_context(), clock.frozen(TODAY):
         baseline = _peak_rss_mb()
         started = time.perf_counter()
@@ -185,6 +195,29 @@ def run_export(url: str, report: str) -> dict[str, Any]:
     return {"report": report, "rows": rows, "seconds": round(seconds, 2),
             "rows_per_s": round(rows / seconds), "peak_rss_mb": _peak_rss_mb(),
             "peak_rss_before_export_mb": baseline, "vm_hwm_mb": _vm_hwm_mb()}
+
+
+PACK_DAYS = 365
+
+
+def run_auditor_pack(app: Any) -> dict[str, Any]:
+    """The worker for the auditor pack of the past year, everyone, as of TODAY (what
+    `trainer report auditor-pack` writes), into a temporary file."""
+    from trainer.reports.auditor_pack import PackRequest, write_pack
+    from trainer.reports.filters import ReportFilter
+    from trainer.reports.pack_data import pack_period
+
+    period = pack_period(TODAY - dt.timedelta(days=PACK_DAYS - 1), TODAY, TODAY, TODAY)
+    request = PackRequest(period, ReportFilter(), "all departments", "Bench", THRESHOLDS)
+    with app.app_context(), clock.frozen(TODAY), tempfile.TemporaryFile() as output:
+        baseline = _peak_rss_mb()
+        started = time.perf_counter()
+        manifest = write_pack(db.session, request, output)
+        seconds = time.perf_counter() - started
+        size = output.tell()
+    return {"report": "auditor-pack", "seconds": round(seconds, 2), "bytes": size,
+            "files": len(manifest["files"]),
+            "peak_rss_mb": _peak_rss_mb(), "peak_rss_before_export_mb": baseline, "vm_hwm_mb": _vm_hwm_mb()}
 
 
 def _peak_rss_mb() -> float:

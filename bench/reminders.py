@@ -156,7 +156,7 @@ def _deliver(numbers: Numbers, settings: ReminderSettings, recipients: int) -> N
     controller.start()
     try:
         smtp = dataclasses.replace(settings, smtp=SmtpSettings("127.0.0.1", port))
-        with clock.frozen(TODAY), open_mailer(smtp.smtp) as mailer:
+        with clock.frozen(TODAY), open_mailer(smtp) as mailer:
             seconds, result = _timed(lambda: deliver_due(db.session, mailer, smtp, worker="bench"))
     finally:
         controller.stop()

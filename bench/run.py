@@ -1,25 +1,36 @@
-"""`make bench`: Trainer at 1,000, 10,000 and 50,000 employees, on SQLite and PostgreSQL.
+"""`make bench`: Trainer at 1,000, 10,000 and 50,000 employees, on SQLite and PostgreSQL,
+each measure against a yardstick measured in the same run (issue 20).
 
 For each database and size it builds a synthetic organisation (bench/hr_data.py: departments,
 managers, ten courses with a rule each, two years of completions, refreshers, overdue and
-expiring items) in a throwaway database and measures:
+expiring items) in a throwaway database and measures, by section (`--only`):
 
-- web throughput under gunicorn (2 workers) with wrk on 127.0.0.1: a bare Flask route, and
-  an employee's module page and dashboard (signed in) — the ratio to the bare route is the figure;
-- HR dashboard and employee-list latency (median, p95);
-- completion export rows/s and peak RSS (in a child process);
-- staff CSV import of N new people (with its assignment sync), then assignment sync from
-  scratch and a no-op re-sync;
-- reminder planning for N employees and delivery to a local SMTP server (bench/reminders.py).
+- import: staff CSV import of N new people (with its assignment sync), a sync from scratch
+  and a no-op re-sync, against a bulk insert of as many rows into a scratch table;
+- dashboard: HR dashboard queries and page, employee list and search (median, p95),
+  against one plain GROUP BY over the same current assignments;
+- export: the assignment export's rows/s and peak RSS (in a child process), against the
+  database's bulk read of the same SELECT (COPY on PostgreSQL, a cursor loop on SQLite);
+- pack: the auditor pack of the past year (child process), against the export's time;
+- web: gunicorn (2 workers) + wrk on 127.0.0.1: an employee's module page and dashboard,
+  against a bare Flask route;
+- reminders: planning for N employees and delivery to a local SMTP server (bench/reminders.py);
+- mixed: the mixed workload (bench/mixed.py), on PostgreSQL at 10,000 only.
 
-It prints one table and writes everything as JSON to bench/results/. Options:
+The yardsticks are in bench/yardsticks.py, the measures and targets in bench/targets.py.
+It prints one table (✓/✗ on ratios) and the growth of each cost with N, and writes
+everything as JSON to bench/results/. Options:
     python bench/run.py [--sizes 1000,10000,50000] [--db sqlite|postgresql|both] [--seconds 10]
+                        [--runs 20] [--only dashboard,export,...] [--mixed-seconds 60]
+200,000 employees works too (`--sizes 200000 --db postgresql`); not in the default set.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import itertools
 import json
 import os
 import sys
@@ -33,44 +44,70 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import delete, update  # noqa: E402
 
-from bench import hr, mixed, reminders, web_load  # noqa: E402
+from bench import hr, mixed, reminders, web_load, yardsticks  # noqa: E402
 from bench.hr_data import Shape, insert_catalogue  # noqa: E402
-from bench.targets import TARGETS, check  # noqa: E402
+from bench.targets import GROWTH, MEASURES, TIMES, measure  # noqa: E402
 from trainer import clock  # noqa: E402
 from trainer.compliance.sync import sync_assignments  # noqa: E402
 from trainer.extensions import db  # noqa: E402
 from trainer.models import Assignment, ModuleVersion, User  # noqa: E402
 from trainer.security import hash_password  # noqa: E402
 
+SECTIONS = ("import", "dashboard", "export", "pack", "web", "reminders", "mixed")
+# Sections that need the organisation with its history (generated once per database and size).
+_ON_HISTORY = {"dashboard", "export", "pack", "web", "mixed"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    seconds: int = 10  # wrk duration per URL
+    runs: int = 20  # samples per latency
+    mixed_seconds: int = 60  # the mixed workload on PostgreSQL at 10,000 (0: skip)
+    only: frozenset[str] = frozenset(SECTIONS)
+
+
 PASSWORD = "bench passphrase for the load test"  # noqa: S105 -- a throwaway benchmark database
 RESULTS = ROOT / "bench" / "results"
 
 
-def measure_size(kind: str, employees: int, seconds: int, runs: int, mixed_seconds: int) -> dict[str, Any]:
+def measure_size(kind: str, employees: int, options: Options = Options()) -> dict[str, Any]:
+    """Every section of `options.only` at one database and size; one result dict."""
     shape = Shape(employees=employees)
+    only = options.only
     result: dict[str, Any] = {"database": kind, "employees": employees, "courses": shape.courses}
-    with hr.throwaway_database(kind) as url:
-        result.update(measure_import_and_sync(url, shape))
-    with hr.throwaway_database(kind) as url:
-        app = hr.make_app(url)
-        result["prepare"] = hr.prepare(app, shape)
-        realistic_module_pages(app)
-        result["dashboard"] = hr.measure_dashboard(app, runs)
-        result["employee_list"] = measure_employee_list(app, runs)
-        result["export"] = hr.export_in_child(url, "assignments")
-        result["web"] = measure_web(app, url, seconds)
-        if mixed_seconds and kind == "postgresql" and employees == 10_000:
-            result["mixed"] = measure_mixed(app, url, mixed_seconds)
-        with app.app_context():
-            db.engine.dispose()
-    with hr.throwaway_database(kind) as url:
-        numbers = reminders.run_benchmark(url, employees, deliver=min(2000, employees))
-        result["reminders"] = numbers.__dict__
+    if "import" in only:
+        with hr.throwaway_database(kind) as url:
+            result.update(measure_import_and_sync(url, shape))
+    if only & _ON_HISTORY:
+        with hr.throwaway_database(kind) as url:
+            app = hr.make_app(url)
+            result["prepare"] = hr.prepare(app, shape)
+            realistic_module_pages(app)
+            if "dashboard" in only:
+                result["dashboard"] = measure_dashboard(app, options.runs)
+                result["employee_list"] = measure_employee_list(app, options.runs)
+            if only & {"export", "pack"}:
+                result["bulk_read"] = measure_bulk_read(app)
+                result["export"] = hr.export_in_child(url, "assignments")
+            if "pack" in only:
+                result["pack"] = hr.export_in_child(url, "auditor-pack")
+            if "web" in only:
+                result["web"] = measure_web(app, url, options.seconds)
+            if "mixed" in only and options.mixed_seconds and kind == "postgresql" and employees == 10_000:
+                result["mixed"] = measure_mixed(app, url, options.mixed_seconds)
+            with app.app_context():
+                db.engine.dispose()
+    if "reminders" in only:
+        with hr.throwaway_database(kind) as url:
+            numbers = reminders.run_benchmark(url, employees, deliver=min(2000, employees))
+            result["reminders"] = numbers.__dict__
     return result
 
 
 def measure_import_and_sync(url: str, shape: Shape) -> dict[str, Any]:
-    """Import N new people (committing), then time a sync from nothing and a no-op re-sync."""
+    """Import N new people (committing), then time a sync from nothing and a no-op re-sync;
+    then the yardsticks: a bulk insert of as many people and assignments as the import wrote,
+    and of as many assignments as the first sync created, into scratch tables."""
     from flask_migrate import upgrade
 
     from trainer.audit import Actor
@@ -87,7 +124,7 @@ def measure_import_and_sync(url: str, shape: Shape) -> dict[str, Any]:
         started = time.perf_counter()
         staff = read_staff_bytes(hr.staff_csv(shape.employees, prefix="new"))
         plan = plan_import(db.session, staff, ImportOptions(), authority=Authority.operator())
-        apply_import(db.session, Actor.cli(), plan, hr.TODAY)
+        applied = apply_import(db.session, Actor.cli(), plan, hr.TODAY)
         db.session.commit()
         imported = time.perf_counter() - started
         chain = hr.measure_unknown_manager_chain(shape.employees)
@@ -95,10 +132,17 @@ def measure_import_and_sync(url: str, shape: Shape) -> dict[str, Any]:
         db.session.commit()
         first, created = _timed_sync()
         again, changed = _timed_sync()
+        engine = db.engine
+        yardstick_import = yardsticks.bulk_insert_many(engine, [
+            ("users", yardsticks.people_rows(shape.employees, hr.TODAY)),
+            ("assignments", yardsticks.assignment_rows(applied.sync.created, hr.TODAY, shape.courses))])
+        yardstick_sync = yardsticks.bulk_insert(
+            engine, "assignments", yardsticks.assignment_rows(created, hr.TODAY, shape.courses))
         db.engine.dispose()
     return {"import_s": round(imported, 2), "import_unknown_chain_s": chain,
             "sync_first": {"seconds": round(first, 2), "created": created},
-            "sync_noop": {"seconds": round(again, 2), "changes": changed}}
+            "sync_noop": {"seconds": round(again, 2), "changes": changed},
+            "yardstick_import": yardstick_import, "yardstick_sync": yardstick_sync}
 
 
 def _timed_sync() -> tuple[float, int]:
@@ -123,12 +167,40 @@ def realistic_module_pages(app: Any) -> None:
         db.session.commit()
 
 
+def measure_dashboard(app: Any, runs: int) -> dict[str, Any]:
+    """HR dashboard queries and page (bench/hr.py), with the aggregate-scan yardstick (all
+    departments, and department 3 for the one-department queries) measured just before."""
+    from trainer.reports.filters import ReportFilter
+
+    with app.app_context():
+        scan_all = yardsticks.aggregate_scan(db.engine)
+        scan_one = yardsticks.aggregate_scan(db.engine, department_id=3)
+        scans = {"scan_all": hr.timings(scan_all, runs), "scan_one_department": hr.timings(scan_one, runs)}
+        # Sanity: the scan counts the rows the dashboard counts.
+        with clock.frozen(hr.TODAY):
+            from trainer.reports.dashboard import compliance_overview
+
+            total = compliance_overview(db.session, hr.TODAY, hr.THRESHOLDS, ReportFilter()).total
+        db.session.rollback()
+        counted = scan_all()
+        assert counted == total.assigned, (counted, total)
+    return {**scans, **hr.measure_dashboard(app, runs)}
+
+
+def measure_bulk_read(app: Any) -> dict[str, Any]:
+    """The export yardstick: the database's bulk read of the assignment export's SELECT."""
+    from trainer.reports.assignments import assignment_rows_query
+    from trainer.reports.filters import ReportFilter
+
+    with app.app_context():
+        query = assignment_rows_query(ReportFilter(), hr.TODAY, hr.THRESHOLDS)
+        yardsticks.bulk_read(db.engine, query)  # warm the cache as the export's run will find it
+        return yardsticks.bulk_read(db.engine, query)
+
+
 def measure_employee_list(app: Any, runs: int) -> dict[str, Any]:
-    client = app.test_client()
     with app.app_context(), clock.frozen(hr.TODAY):
-        with client.session_transaction() as session:  # person 1 is an admin
-            session["_user_id"], session["_fresh"] = "1:1", True
-            session["last_seen"] = clock.now().timestamp()
+        client = hr.admin_client(app)
 
         def page(path: str) -> Any:
             return lambda: _ok(client.get(path))
@@ -179,18 +251,49 @@ def measure_mixed(app: Any, url: str, seconds: int, employees: int = 8) -> dict[
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    """One Markdown table: a row per measure, a column per database and size, targets beside."""
+    """One Markdown table: a row per measure, a column per database and size, ✓/✗ on ratios."""
+    sections = {section for r in results for section in SECTIONS if _has(r, section)}
     columns = [f"{r['database']} {r['employees']:,}" for r in results]
-    lines = ["| measure | " + " | ".join(columns) + " | target at 50,000 |",
+    lines = ["| measure | " + " | ".join(columns) + " | target |",
              "|---|" + "---:|" * len(columns) + "---|"]
-    for name, (getter, unit, target) in TARGETS.items():
-        cells = []
-        for r in results:
-            value = getter(r)
-            mark = check(name, r) if r["employees"] == 50_000 else ""
-            cells.append(f"{value:,.{0 if value >= 100 else 2}f}{unit}{mark}" if value is not None else "—")
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {target} |")
+    for m in MEASURES:
+        if m.section and m.section not in sections:
+            continue
+        lines.append(f"| {m.name} | " + " | ".join(m.cell(r) for r in results) + f" | {m.target} |")
     return "\n".join(lines)
+
+
+def _has(result: dict[str, Any], section: str) -> bool:
+    keys = {"import": "import_s", "dashboard": "dashboard", "export": "export", "pack": "pack",
+            "web": "web", "reminders": "reminders", "mixed": "mixed"}
+    return keys[section] in result
+
+
+def growth(results: list[dict[str, Any]]) -> str:
+    """How each absolute cost grows from one size to the next, per database: the factor of
+    the measure beside the factor of N (a rate flat in N reads 1.0)."""
+    lines = []
+    for kind in dict.fromkeys(r["database"] for r in results):
+        runs = sorted((r for r in results if r["database"] == kind), key=lambda r: r["employees"])
+        if len(runs) < 2:
+            continue
+        steps = list(itertools.pairwise(runs))
+        head = [f"{a['employees']:,} → {b['employees']:,} (N {TIMES}{b['employees'] / a['employees']:g})"
+                for a, b in steps]
+        lines += ["", f"Growth with N, {kind}:", "", "| measure | " + " | ".join(head) + " |",
+                  "|---|" + "---:|" * len(steps)]
+        for name in GROWTH:
+            m = measure(name)
+            cells = [_factor(m.read(a), m.read(b)) for a, b in steps]
+            if any(c != "—" for c in cells):
+                lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _factor(before: float | None, after: float | None) -> str:
+    if before is None or after is None or not before:
+        return "—"
+    return f"{TIMES}{after / before:.1f}"
 
 
 def mixed_report(results: list[dict[str, Any]]) -> str:
@@ -207,6 +310,14 @@ def mixed_report(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def parse_only(text: str) -> frozenset[str]:
+    names = frozenset(n.strip() for n in text.split(",") if n.strip())
+    unknown = names - set(SECTIONS)
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"--only takes some of {', '.join(SECTIONS)}")
+    return names
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -216,20 +327,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="samples per latency")
     parser.add_argument("--mixed-seconds", type=int, default=60,
                         help="mixed-workload load test on PostgreSQL at 10,000 (0: skip)")
+    parser.add_argument("--only", type=parse_only, default=frozenset(SECTIONS),
+                        help=f"comma-separated sections to measure: {', '.join(SECTIONS)}")
     args = parser.parse_args()
+    options = Options(seconds=args.seconds, runs=args.runs, mixed_seconds=args.mixed_seconds, only=args.only)
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     results = []
     for kind in kinds:
         for size in (int(s) for s in args.sizes.split(",")):
             started = time.perf_counter()
             print(f"== {kind}, {size:,} employees ...", flush=True)
-            results.append(measure_size(kind, size, args.seconds, args.runs, args.mixed_seconds))
+            results.append(measure_size(kind, size, options))
             print(f"   done in {time.perf_counter() - started:.0f} s", flush=True)
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    load = os.getloadavg()
     (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(
-        {"machine": " ".join(os.uname()), "cpus": os.cpu_count(), "results": results}, indent=2, default=str))
-    report = table(results) + mixed_report(results)
+        {"machine": " ".join(os.uname()), "cpus": os.cpu_count(), "load_average_at_end": load,
+         "arguments": sys.argv[1:], "results": results}, indent=2, default=str))
+    report = table(results) + "\n" + growth(results) + mixed_report(results)
+    report += (f"\n\nLoad average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
+               f" ({os.cpu_count()} CPUs)")
     (RESULTS / "latest.md").write_text(report + "\n")
     print(report)
 
