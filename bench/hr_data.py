@@ -62,14 +62,21 @@ def _flush(connection: Connection, name: str, rows: list[dict[str, Any]]) -> int
 def generate(connection: Connection, shape: Shape = Shape()) -> dict[str, int]:
     """Fill an empty, migrated database; returns row counts per table."""
     rng = random.Random(shape.seed)
+    counts = insert_people(connection, shape, rng)
+    counts.update(insert_catalogue(connection, shape))
+    counts.update(_insert_history(connection, shape, rng))
+    reset_sequences(connection)
+    return counts
+
+
+def insert_people(connection: Connection, shape: Shape, rng: random.Random | None = None) -> dict[str, int]:
+    """The departments and `shape.employees` people (a tenth managers), without assignments."""
+    rng = rng or random.Random(shape.seed)
     counts = {
         "departments": bulk_insert(connection, "departments",
                                    ({"id": i + 1, "name": n} for i, n in enumerate(DEPARTMENTS))),
     }
     counts["users"] = bulk_insert(connection, "users", _users(shape, rng))
-    counts.update(insert_catalogue(connection, shape))
-    counts.update(_insert_history(connection, shape, rng))
-    _reset_sequences(connection)
     return counts
 
 
@@ -208,7 +215,8 @@ def _module_completions(user_id: int, course_id: int, day: dt.date, start: int) 
     ]
 
 
-def _reset_sequences(connection: Connection) -> None:
+def reset_sequences(connection: Connection) -> None:
+    """After rows inserted with explicit ids: PostgreSQL's sequences continue after them."""
     if connection.dialect.name != "postgresql":
         return
     for name in ("departments", "users", "courses", "modules", "module_versions", "requirements",
