@@ -39,7 +39,7 @@ def test_development_key_is_generated_once_and_private(tmp_path):
 
 def test_production_sets_secure_cookies(tmp_path):
     app = create_app({"ENV": "production", "SECRET_KEY": "x" * 40, "AUDIT_KEY": "a" * 40,
-                      "WORKERS": 1, "INSTANCE_PATH": str(tmp_path)})
+                      "WORKERS": 1, "INSTANCE_PATH": str(tmp_path), "BASE_URL": "https://training.example.com"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -63,10 +63,13 @@ def test_environment_variables_configure_the_app(tmp_path, monkeypatch):
     [
         ({"TRAINER_DATABASE_URL": "oracle://x/y"}, "unsupported database 'oracle'"),
         ({"TRAINER_ENV": "production"}, "TRAINER_SECRET_KEY must be set"),
+        ({"TRAINER_ENV": "production", "TRAINER_SECRET_KEY": "x" * 40, "TRAINER_AUDIT_KEY": "a" * 40,
+          "TRAINER_WORKERS": "1"}, "TRAINER_BASE_URL must be set when TRAINER_ENV=production"),
     ],
 )
 def test_cli_reports_bad_configuration_in_one_line(tmp_path, env, expected):
-    environment = {**os.environ, "TRAINER_INSTANCE_PATH": str(tmp_path), **env}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TRAINER_")}
+    environment |= {"TRAINER_INSTANCE_PATH": str(tmp_path), **env}
     result = subprocess.run(
         [sys.executable, "-m", "trainer.cli", "routes"],
         capture_output=True, text=True, env=environment, timeout=60, check=False,
@@ -104,7 +107,8 @@ def test_an_unreachable_database_is_one_line_naming_the_host_and_exit_2(tmp_path
 
 
 def test_production_needs_an_audit_key_of_its_own(tmp_path):
-    base = {"ENV": "production", "SECRET_KEY": "x" * 40, "WORKERS": 1, "INSTANCE_PATH": str(tmp_path)}
+    base = {"ENV": "production", "SECRET_KEY": "x" * 40, "WORKERS": 1, "INSTANCE_PATH": str(tmp_path),
+            "BASE_URL": "https://training.example.com"}
     with pytest.raises(ConfigError, match="TRAINER_AUDIT_KEY must be set"):
         create_app(base)
     with pytest.raises(ConfigError, match="TRAINER_AUDIT_KEY is too short"):

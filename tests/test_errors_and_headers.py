@@ -61,7 +61,7 @@ def test_security_headers_on_every_response(session, client, auth):
 
 def test_hsts_in_production(tmp_path, test_database_url):
     app = create_app({"ENV": "production", "SECRET_KEY": "p" * 40, "AUDIT_KEY": "a" * 40, "WORKERS": 1,
-                      "INSTANCE_PATH": str(tmp_path),
+                      "INSTANCE_PATH": str(tmp_path), "BASE_URL": "https://trainer.test",
                       "DATABASE_URL": test_database_url})
     response = app.test_client().get("/login", base_url="https://trainer.test")
     assert "max-age=" in response.headers["Strict-Transport-Security"]

@@ -57,7 +57,8 @@ def test_trainer_serve_runs_gunicorn_with_two_workers(app_config, tmp_path):
     env = {**os.environ, "TRAINER_DATABASE_URL": app_config["DATABASE_URL"],
            "TRAINER_INSTANCE_PATH": str(tmp_path), "TRAINER_BIND": f"127.0.0.1:{port}",
            "TRAINER_WORKERS": "2", "TRAINER_ENV": "production", "TRAINER_SECRET_KEY": "s" * 48,
-           "TRAINER_AUDIT_KEY": "a" * 48, "TRAINER_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+           "TRAINER_AUDIT_KEY": "a" * 48, "TRAINER_BASE_URL": "https://training.example.com",
+           "TRAINER_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
            "HOME": str(tmp_path)}
     trainer = os.path.join(os.path.dirname(sys.executable), "trainer")
     process = subprocess.Popen([trainer, "serve"], env=env, stdout=subprocess.PIPE,

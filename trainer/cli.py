@@ -14,6 +14,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from trainer.commands.serve import run_command
 from trainer.config import ConfigError
 
 
@@ -76,6 +77,9 @@ def _unreachable(ctx: click.Context) -> str | None:
 @click.group(cls=TrainerGroup, create_app=_create_app, help="Trainer: staff data-protection training.")
 def main() -> None:
     pass
+
+
+main.add_command(run_command)  # replaces Flask's `run`: same options, and links on its address
 
 
 if __name__ == "__main__":

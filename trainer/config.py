@@ -12,6 +12,7 @@ import secrets
 import stat
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -32,8 +33,11 @@ DEFAULTS: dict[str, Any] = {
     "AUDIT_KEY": None,
     # sqlite:///path or postgresql+psycopg://user@host/db. Default: instance/trainer.db.
     "DATABASE_URL": None,
-    # Public address used in e-mails and calendar links.
-    "BASE_URL": "http://127.0.0.1:5000",
+    # The address people open Trainer at: every absolute link (e-mails, calendar feeds,
+    # certificates' verify links, single sign-on) is built from it. Required in production;
+    # in development `trainer run` and `trainer serve` use the address they serve on, and
+    # other commands DEVELOPMENT_BASE_URL.
+    "BASE_URL": None,
     "ORGANISATION_NAME": "Trainer",
     # Contact shown in the privacy notice.
     "PRIVACY_CONTACT": "the HR department",
@@ -140,6 +144,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"  # where `flask run` serves by default
 MIN_SECRET_LENGTH = 32
 
 
@@ -162,6 +167,7 @@ def apply_config(config: Any, instance_path: str, overrides: dict[str, Any] | No
     production = config["ENV"] == "production"
     if production:
         _check_rate_limit_storage(config)
+    config["BASE_URL"] = _base_url(config.get("BASE_URL"), production)
     config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -203,6 +209,39 @@ def _check_bind(bind: Any) -> None:
     host, _, port = str(bind).rpartition(":")
     if not host or parse_int(port, minimum=1, maximum=65535) is None:  # not isdigit(): "²"
         raise ConfigError(f"TRAINER_BIND must be host:port with a port from 1 to 65535 (got {bind!r})")
+
+
+def _base_url(value: Any, production: bool) -> str:
+    """The address links are built from: http(s)://host[:port][/path], without a trailing /."""
+    if not value:
+        if production:
+            raise ConfigError(
+                "TRAINER_BASE_URL must be set when TRAINER_ENV=production: the address people open "
+                "Trainer at (e.g. https://training.example.com), from which e-mails, calendar feeds "
+                "and certificates build their links"
+            )
+        return DEVELOPMENT_BASE_URL
+    url = str(value).strip().rstrip("/")
+    try:
+        parsed = urlsplit(url)
+        port = parsed.port  # raises ValueError when out of range or not a number
+    except ValueError:
+        parsed, port = None, None
+    if (parsed is None or parsed.scheme not in ("http", "https") or not parsed.hostname
+            or parsed.query or parsed.fragment or parsed.username or any(c.isspace() for c in url)
+            or (port is not None and port == 0)):
+        raise ConfigError(f"TRAINER_BASE_URL must be an address like https://training.example.com "
+                          f"(http or https, a host, optionally a port and a path), not {value!r}")
+    return url
+
+
+def served_address(host: str, port: int, scheme: str = "http") -> str:
+    """The base URL for a server listening on host:port. A wildcard host (every interface)
+    is reached as this machine's loopback address; others need TRAINER_BASE_URL."""
+    host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"{scheme}://{host}:{port}"
 
 
 def _engine_options(url: str, config: Any) -> dict[str, Any]:

@@ -59,7 +59,7 @@ def test_the_per_ip_limit_also_counts_a_slash_64(app, session, client):
 
 def test_production_refuses_memory_storage_with_several_workers(tmp_path):
     base = {"ENV": "production", "SECRET_KEY": "s" * 40, "AUDIT_KEY": "a" * 40,
-            "INSTANCE_PATH": str(tmp_path), "WORKERS": 2}
+            "INSTANCE_PATH": str(tmp_path), "WORKERS": 2, "BASE_URL": "https://training.example.com"}
     with pytest.raises(ConfigError, match="TRAINER_RATELIMIT_STORAGE_URI is memory://") as refused:
         create_app(base)
     assert "TRAINER_WORKERS=2" in str(refused.value) and "\n" not in str(refused.value)

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from trainer.config import ConfigError
+from trainer.config import DEVELOPMENT_BASE_URL, ConfigError
 from trainer.identity.policy import PasswordPolicy
 from trainer.identity.settings import button_names
 
@@ -37,7 +37,7 @@ class ReminderSettings:
     claim_timeout_minutes: int = 30
     digest_weekday: int = 0  # Monday
     digest_hour: int = 6  # UTC
-    base_url: str = "http://127.0.0.1:5000"
+    base_url: str = DEVELOPMENT_BASE_URL
     mail_from: str = "trainer@localhost"
     organisation_name: str = "Trainer"
     smtp: SmtpSettings | None = None  # None: e-mails are written to the log
