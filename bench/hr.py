@@ -105,14 +105,28 @@ def _analyse() -> None:
 
 def timings(work: Callable[[], Any], runs: int, warmup: int = 2) -> dict[str, float]:
     """Median and 95th percentile of `runs` calls, in milliseconds."""
+    return interleaved_timings({"work": work}, runs, warmup)["work"]
+
+
+def interleaved_timings(
+    works: dict[str, Callable[[], Any]], runs: int, warmup: int = 2
+) -> dict[str, dict[str, float]]:
+    """`timings` of several works sampled in turn (a, b, c, a, b, c, ...): a burst of load
+    from elsewhere on the machine lands on all of them alike, so their ratios hold."""
     for _ in range(warmup):
-        work()
-    samples = []
+        for work in works.values():
+            work()
+    samples: dict[str, list[float]] = {name: [] for name in works}
     for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
+        for name, work in works.items():
+            started = time.perf_counter()
+            work()
+            samples[name].append((time.perf_counter() - started) * 1000)
+    return {name: _summary(values) for name, values in samples.items()}
+
+
+def _summary(samples: list[float]) -> dict[str, float]:
+    samples = sorted(samples)
     p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
     return {"median_ms": round(statistics.median(samples), 1), "p95_ms": round(p95, 1)}
 

@@ -7,7 +7,7 @@ expiring items) in a throwaway database and measures, by section (`--only`):
 
 - import: staff CSV import of N new people (with its assignment sync), a sync from scratch
   and a no-op re-sync, against a bulk insert of as many rows into a scratch table;
-- dashboard: HR dashboard queries and page, employee list and search (median, p95),
+- dashboard: HR dashboard queries and page, employee list and search (median, p95), sampled in turn
   against one plain GROUP BY over the same current assignments;
 - export: the assignment export's rows/s and peak RSS (in a child process), against the
   database's bulk read of the same SELECT (COPY on PostgreSQL, a cursor loop on SQLite);
@@ -84,8 +84,7 @@ def measure_size(kind: str, employees: int, options: Options = Options()) -> dic
             result["prepare"] = hr.prepare(app, shape)
             realistic_module_pages(app)
             if "dashboard" in only:
-                result["dashboard"] = measure_dashboard(app, options.runs)
-                result["employee_list"] = measure_employee_list(app, options.runs)
+                result.update(measure_hr_pages(app, options.runs))
             if only & {"export", "pack"}:
                 result["bulk_read"] = measure_bulk_read(app)
                 result["export"] = hr.export_in_child(url, "assignments")
@@ -167,24 +166,37 @@ def realistic_module_pages(app: Any) -> None:
         db.session.commit()
 
 
-def measure_dashboard(app: Any, runs: int) -> dict[str, Any]:
-    """HR dashboard queries and page (bench/hr.py), with the aggregate-scan yardstick (all
-    departments, and department 3 for the one-department queries) measured just before."""
+def measure_hr_pages(app: Any, runs: int) -> dict[str, Any]:
+    """HR dashboard queries (all departments, department 3) and page, employee list and
+    search, sampled in turn with their yardstick, the aggregate scan (all departments, and
+    department 3's for the one-department queries)."""
+    from trainer.reports.dashboard import compliance_overview
     from trainer.reports.filters import ReportFilter
 
-    with app.app_context():
+    with app.app_context(), clock.frozen(hr.TODAY):
         scan_all = yardsticks.aggregate_scan(db.engine)
         scan_one = yardsticks.aggregate_scan(db.engine, department_id=3)
-        scans = {"scan_all": hr.timings(scan_all, runs), "scan_one_department": hr.timings(scan_one, runs)}
-        # Sanity: the scan counts the rows the dashboard counts.
-        with clock.frozen(hr.TODAY):
-            from trainer.reports.dashboard import compliance_overview
-
-            total = compliance_overview(db.session, hr.TODAY, hr.THRESHOLDS, ReportFilter()).total
+        # The scan counts the rows the dashboard counts.
+        total = compliance_overview(db.session, hr.TODAY, hr.THRESHOLDS, ReportFilter()).total
         db.session.rollback()
-        counted = scan_all()
-        assert counted == total.assigned, (counted, total)
-    return {**scans, **hr.measure_dashboard(app, runs)}
+        assert scan_all() == total.assigned, total
+        client = hr.admin_client(app)
+
+        def page(path: str) -> Any:
+            return lambda: _ok(client.get(path))
+
+        def queries(filters: ReportFilter) -> Any:
+            return lambda: hr.dashboard_queries(db.session, filters)
+
+        measured = hr.interleaved_timings({
+            "scan_all": scan_all, "queries_all": queries(ReportFilter()),
+            "scan_one_department": scan_one, "queries_one_department": queries(ReportFilter(department_id=3)),
+            "page": page("/hr/"), "first_page": page("/hr/employees"),
+            "search": page("/hr/employees?q=person 0421"), "page_100": page("/hr/employees?page=100"),
+        }, runs)
+    lists = ("first_page", "search", "page_100")
+    return {"dashboard": {k: v for k, v in measured.items() if k not in lists},
+            "employee_list": {k: measured[k] for k in lists}}
 
 
 def measure_bulk_read(app: Any) -> dict[str, Any]:
@@ -196,18 +208,6 @@ def measure_bulk_read(app: Any) -> dict[str, Any]:
         query = assignment_rows_query(ReportFilter(), hr.TODAY, hr.THRESHOLDS)
         yardsticks.bulk_read(db.engine, query)  # warm the cache as the export's run will find it
         return yardsticks.bulk_read(db.engine, query)
-
-
-def measure_employee_list(app: Any, runs: int) -> dict[str, Any]:
-    with app.app_context(), clock.frozen(hr.TODAY):
-        client = hr.admin_client(app)
-
-        def page(path: str) -> Any:
-            return lambda: _ok(client.get(path))
-
-        return {"first_page": hr.timings(page("/hr/employees"), runs),
-                "search": hr.timings(page("/hr/employees?q=person 0421"), runs),
-                "page_100": hr.timings(page("/hr/employees?page=100"), runs)}
 
 
 def _ok(response: Any) -> None:
