@@ -25,6 +25,7 @@ for _name in [n for n in os.environ if n.startswith("TRAINER_") and not n.starts
 from tests import factories  # noqa: E402
 from trainer import clock, create_app  # noqa: E402
 from trainer.extensions import db, limiter  # noqa: E402
+from trainer.learning import content_cache  # noqa: E402
 
 pytest_plugins = ["tests.fixtures.live", "tests.fixtures.smtp", "tests.fixtures.oidc_provider"]
 
@@ -89,6 +90,8 @@ def app(_session_app: Flask) -> Iterator[Flask]:
         yield _session_app
         db.session.remove()
         _empty_tables()
+    # The next test's rows reuse ids (and factories' content hashes may repeat).
+    content_cache.versions.clear()
     _session_app.config.clear()
     _session_app.config.update(saved_config)
     limiter.reset()

@@ -1,4 +1,5 @@
-"""What one employee has to do now, most urgent first (read by the dashboard)."""
+"""What one employee has to do now, most urgent first (HR's page of a person; the employee
+dashboard reads the same columns as plain rows, trainer.learning.dashboard)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,21 @@ import datetime as dt
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
+from trainer.compliance.rows import CourseCard, Cycle
 from trainer.compliance.status import URGENCY, Thresholds, status
 from trainer.models import Assignment, Course, Module
 
 
 @dataclasses.dataclass(frozen=True)
 class AssignmentView:
-    assignment: Assignment
+    """An assignment (a row, or the employee pages' copy) with its status on a day."""
+
+    assignment: Assignment | Cycle
     status: str
     days_left: int  # negative when overdue
 
     @property
-    def course(self):
+    def course(self) -> Course | CourseCard:
         return self.assignment.course
 
 
@@ -32,7 +36,7 @@ _CURRENT = (
 )
 
 
-def view_of(assignment: Assignment, today: dt.date, thresholds: Thresholds) -> AssignmentView:
+def view_of(assignment: Assignment | Cycle, today: dt.date, thresholds: Thresholds) -> AssignmentView:
     """One assignment with its status today and the days left until it is due."""
     return AssignmentView(assignment, status(assignment, today, thresholds), (assignment.due_on - today).days)
 
@@ -42,5 +46,9 @@ def current_assignments(
 ) -> list[AssignmentView]:
     """The user's current assignments with their status, sorted by urgency then due date."""
     rows = session.scalars(_CURRENT, {"user_id": user_id}).unique().all()
-    views = [view_of(a, today, thresholds) for a in rows]
-    return sorted(views, key=lambda v: (URGENCY.index(v.status), v.assignment.due_on))
+    return sorted((view_of(a, today, thresholds) for a in rows), key=urgency)
+
+
+def urgency(view: AssignmentView) -> tuple[int, dt.date]:
+    """The sort key of "most urgent first": by status, then due date."""
+    return URGENCY.index(view.status), view.assignment.due_on

@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence, Set
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, lazyload, selectinload
@@ -20,12 +21,32 @@ from trainer.models import Assignment, Module, ModuleCompletion, ModuleVersion, 
 from trainer.percent import percent
 
 
+class Countable(Protocol):
+    """What the rule reads of a module (a Module row, or the outline's light copy)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def major_floor(self) -> int: ...
+
+
+class Dated(Protocol):
+    """What the rule reads of a completion (a ModuleCompletion row, or a row of columns)."""
+
+    @property
+    def completed_at(self) -> dt.datetime: ...
+
+
+M = TypeVar("M", bound=Countable)
+C = TypeVar("C", bound=Dated)
+
+
 @dataclasses.dataclass(frozen=True)
-class Progress:
+class Progress(Generic[M, C]):
     """Done modules of an assignment (module id -> the completion that counts)."""
 
-    modules: list[Module]
-    done: dict[int, ModuleCompletion]
+    modules: list[M]
+    done: dict[int, C]
 
     @property
     def total(self) -> int:
@@ -40,7 +61,7 @@ class Progress:
         return self.total > 0 and self.done_count == self.total
 
     @property
-    def next_module(self) -> Module | None:
+    def next_module(self) -> M | None:
         return next((m for m in self.modules if m.id not in self.done), None)
 
     @property
@@ -62,8 +83,35 @@ class Progress:
 
 def update_cutoff(update: RegulationUpdate) -> dt.date:
     """Completions of affected modules before this date predate the update."""
-    published = update.published_at.date() if update.published_at else update.effective_on
-    return min(update.effective_on, published)
+    return cutoff_of(update.effective_on, update.published_at)
+
+
+def cutoff_of(effective_on: dt.date, published_at: dt.datetime | None) -> dt.date:
+    """update_cutoff from the update's two dates (for callers that read them as columns)."""
+    published = published_at.date() if published_at else effective_on
+    return min(effective_on, published)
+
+
+def counting_completions(
+    modules: Sequence[Countable], completions: Mapping[int, Sequence[tuple[C, int]]],
+    counts_from: dt.date | None, affected: Set[int], cutoff: dt.date | None,
+) -> dict[int, C]:
+    """The rule of this module, in one place: for each module the latest of the person's
+    completions (oldest first, with their version number) that counts for a cycle counting
+    from `counts_from`, whose regulation update (if any) affects `affected` since `cutoff`."""
+    done = {}
+    for module in modules:
+        floor_date = counts_from
+        if module.id in affected and cutoff is not None:  # a cutoff comes with every affected set
+            floor_date = max(floor_date, cutoff) if floor_date else cutoff
+        counting = [
+            c for c, version_number in completions.get(module.id, ())
+            if version_number >= module.major_floor
+            and (floor_date is None or c.completed_at.date() >= floor_date)
+        ]
+        if counting:
+            done[module.id] = counting[-1]
+    return done
 
 
 def progress_for(session: Session, user_id: int, assignments: Iterable[Assignment]) -> dict[int, Progress]:
@@ -89,19 +137,8 @@ def _progress(
 ) -> Progress:
     modules = [m for m in assignment.course.active_modules if m.current_version_id]
     affected, cutoff = _regulation_scope(update)
-    done = {}
-    for module in modules:
-        floor_date = assignment.counts_from
-        if module.id in affected and cutoff is not None:  # a cutoff comes with every affected set
-            floor_date = max(floor_date, cutoff) if floor_date else cutoff
-        counting = [
-            c for c, version_number in completions.get(module.id, [])
-            if version_number >= module.major_floor
-            and (floor_date is None or c.completed_at.date() >= floor_date)
-        ]
-        if counting:
-            done[module.id] = counting[-1]
-    return Progress(modules=modules, done=done)
+    return Progress(modules=modules,
+                    done=counting_completions(modules, completions, assignment.counts_from, affected, cutoff))
 
 
 def _regulation_scope(update: RegulationUpdate | None) -> tuple[set[int], dt.date | None]:

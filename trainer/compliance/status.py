@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, case, literal
 from sqlalchemy.sql.elements import ColumnElement
 
+from trainer.compliance.rows import Cycle
 from trainer.models import Assignment
 
 STATUSES = (
@@ -50,7 +51,7 @@ class Thresholds:
         return cls(int(config["DUE_SOON_DAYS"]), int(config["EXPIRING_DAYS"]))
 
 
-def status(assignment: Assignment, today: dt.date, thresholds: Thresholds = Thresholds()) -> str:
+def status(assignment: Assignment | Cycle, today: dt.date, thresholds: Thresholds = Thresholds()) -> str:
     """Classify one assignment on `today` (docs/compliance.md).
 
     A reopened cycle that is not done yet keeps the person compliant until its due date,

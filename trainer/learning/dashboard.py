@@ -4,20 +4,42 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
+from sqlalchemy import and_, bindparam, select, true
 from sqlalchemy.orm import Session
 
-from trainer.compliance.overview import AssignmentView, current_assignments
-from trainer.compliance.progress import Progress, progress_for
+from trainer.compliance.overview import AssignmentView, urgency, view_of
+from trainer.compliance.progress import Progress, counting_completions, cutoff_of
 from trainer.compliance.regulation_updates import open_acknowledgements
+from trainer.compliance.rows import CourseCard, Cycle
 from trainer.compliance.status import DELTA_REASONS, Thresholds
-from trainer.models import Module, UpdateAcknowledgement
+from trainer.learning.outline import COURSE_COLUMNS, CYCLE_COLUMNS, Done, completions_of
+from trainer.models import (
+    Assignment,
+    Course,
+    Module,
+    RegulationUpdate,
+    UpdateAcknowledgement,
+    regulation_update_modules,
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Step:
+    """A live module with published content, as the dashboard needs it (to count it, and to
+    link the next one)."""
+
+    id: int
+    slug: str
+    major_floor: int
 
 
 @dataclasses.dataclass(frozen=True)
 class DashboardItem:
     view: AssignmentView
-    progress: Progress
+    progress: Progress[Step, Done]
     today: dt.date
 
     @property
@@ -29,7 +51,7 @@ class DashboardItem:
         return self.view.course
 
     @property
-    def next_module(self) -> Module | None:
+    def next_module(self) -> Step | None:
         if self.assignment.completed_on is not None:
             return None
         return self.progress.next_module
@@ -63,12 +85,49 @@ class Dashboard:
         return sum(1 for i in self.items if i.assignment.completed_on is None)
 
 
+_a, _m, _rum = Assignment.__table__, Module.__table__, regulation_update_modules
+_u, _c = RegulationUpdate.__table__, Course.__table__
+# Built once (every dashboard): one row per current assignment and live module of its
+# course, with the assignment's regulation update (its dates, and whether it names the
+# module). Plain rows: loading them as ORM objects was most of the page.
+_BOARD = (
+    select(_a.c.id, *COURSE_COLUMNS, *CYCLE_COLUMNS, _u.c.effective_on, _u.c.published_at,
+           _m.c.id, _m.c.slug, _m.c.major_floor, _rum.c.module_id)
+    .select_from(_a)
+    .join(_c, _c.c.id == _a.c.course_id)
+    .outerjoin(_u, _u.c.id == _a.c.regulation_update_id)
+    .outerjoin(_m, and_(_m.c.course_id == _a.c.course_id, _m.c.retired_at.is_(None),
+                        _m.c.current_version_id.is_not(None)))
+    .outerjoin(_rum, and_(_rum.c.regulation_update_id == _a.c.regulation_update_id,
+                          _rum.c.module_id == _m.c.id))
+    .where(_a.c.user_id == bindparam("user_id"), _a.c.current == true())
+    .order_by(_a.c.id, _m.c.position, _m.c.id)
+)
+
+
 def dashboard(session: Session, user_id: int, today: dt.date, thresholds: Thresholds) -> Dashboard:
     """Everything the dashboard shows, most urgent first."""
-    views = current_assignments(session, user_id, today, thresholds)
-    progress = progress_for(session, user_id, [v.assignment for v in views])
-    items = [DashboardItem(v, progress[v.assignment.id], today) for v in views]
+    rows: Sequence[Any] = session.connection().execute(_BOARD, {"user_id": user_id}).all()
+    by_assignment: dict[int, list[Any]] = {}
+    for row in rows:
+        by_assignment.setdefault(row[0], []).append(row)
+    completions = completions_of(session, user_id, (row[1] for row in rows))
+    items = []
+    for group in by_assignment.values():
+        cycle = Cycle(group[0][0], CourseCard(*group[0][1:6]), *group[0][6:16])
+        items.append(DashboardItem(view_of(cycle, today, thresholds),
+                                   _progress(cycle, group, completions), today))
+    items.sort(key=lambda item: urgency(item.view))
     return Dashboard(items, open_acknowledgements(session, user_id))
+
+
+def _progress(cycle: Cycle, rows: Sequence[Any], completions: dict[int, list[tuple[Done, int]]]
+              ) -> Progress[Step, Done]:
+    steps = [Step(row[18], row[19], row[20]) for row in rows if row[18] is not None]
+    first = rows[0]
+    cutoff = cutoff_of(first[16], first[17]) if first[16] is not None else None
+    affected = {row[21] for row in rows if row[21] is not None}
+    return Progress(steps, counting_completions(steps, completions, cycle.counts_from, affected, cutoff))
 
 
 def status_text(view: AssignmentView, today: dt.date) -> str:

@@ -12,13 +12,14 @@ import dataclasses
 import datetime as dt
 import math
 
-from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trainer.audit import Actor
 from trainer.compliance.completion import mark_started, record_module_completion
-from trainer.learning.outline import course_outline
+from trainer.compliance.rows import Cycle
+from trainer.learning.content_cache import VersionContent
+from trainer.learning.outline import OutlineModule, course_outline
 from trainer.models import Assignment, Course, Module, ModuleCompletion, ModuleVersion, ModuleVisit
 
 
@@ -26,33 +27,27 @@ class AcknowledgementError(ValueError):
     """The acknowledgement cannot be accepted (yet); the message says why."""
 
 
-# Built once (every module page): building and keying a statement costs more than SQLite
-# takes to answer it. What a module page shows of a version (the HTML, and the number of
-# questions counted without parsing the quiz) and when the reader first opened it.
-_PAGE = (
-    select(ModuleVersion.body_html, func.json_array_length(ModuleVersion.quiz), ModuleVisit.first_seen_at,
-           ModuleVisit.assignment_id)
-    .outerjoin(ModuleVisit, and_(ModuleVisit.module_version_id == ModuleVersion.id,
-                                 ModuleVisit.user_id == bindparam("user_id")))
-    .where(ModuleVersion.id == bindparam("version_id"))
-)
-
-
 @dataclasses.dataclass(frozen=True)
 class ModulePage:
     """The current version of a module as one person opens it."""
 
-    version: ModuleVersion
-    body_html: str
-    question_count: int
+    version: VersionContent
     first_seen_at: dt.datetime
     # This visit wrote something (the first visit, the start of the cycle): commit it.
     recorded: bool
 
     @property
+    def body_html(self) -> str:
+        return self.version.body_html
+
+    @property
+    def question_count(self) -> int:
+        return self.version.question_count
+
+    @property
     def acknowledgement(self) -> bool:
         """Completed by "I have read and understood" (a policy, or a lesson without a quiz)."""
-        return self.version.kind == "policy" or not self.question_count
+        return completed_by_acknowledgement(self.version)
 
     def seconds_left(self, now: dt.datetime) -> int:
         return seconds_left_to_read(self.first_seen_at, self.version, now)
@@ -88,42 +83,43 @@ def find_module(session: Session, course: Course, slug: str) -> Module | None:
     )
 
 
-def completed_by_acknowledgement(version: ModuleVersion) -> bool:
+def completed_by_acknowledgement(version: ModuleVersion | VersionContent) -> bool:
     """Policies are acknowledged; so is a lesson that has no quiz questions."""
     return version.kind == "policy" or not version.quiz
 
 
 def open_module(
-    session: Session, user_id: int, module: Module, assignment: Assignment | None, now: dt.datetime
+    session: Session, user_id: int, module: OutlineModule, cycle: Cycle | None, now: dt.datetime
 ) -> ModulePage:
     """Open the module's current version: its page, and the first visit recorded if this is it.
 
-    `assignment` is the person's current one for the course, as the outline found it; the
-    first activity starts it. A repeat visit of a started cycle is one query and no write.
+    `module` and `cycle` (the person's current assignment of the course) come from the
+    outline, with the person's visit; the first activity starts the cycle. A repeat visit of
+    a started cycle reads nothing more and writes nothing.
     """
-    version = module.current_version
-    assert version is not None
-    body_html, question_count, first_seen_at, cycle = session.execute(
-        _PAGE, {"user_id": user_id, "version_id": version.id}).one()
+    version, visit = module.current_version, module.visit
     recorded = False
-    if first_seen_at is None:
-        first_seen_at = _first_visit(session, user_id, version.id, assignment, now).first_seen_at
+    if visit is None:
+        first_seen_at = _first_visit(session, user_id, version.id, cycle, now).first_seen_at
         recorded = True
-    elif assignment is not None and cycle != assignment.id:
-        visit = session.get(ModuleVisit, (user_id, version.id))
-        assert visit is not None
-        if not _same_cycle(visit, assignment):
-            visit.first_seen_at = first_seen_at = now  # a new cycle: the reading time starts again
-        visit.assignment_id = assignment.id
-        recorded = True
-    if assignment is not None and mark_started(assignment, now.date()):
-        recorded = True
+    else:
+        first_seen_at = visit.first_seen_at
+        if cycle is not None and visit.assignment_id != cycle.id:
+            row = session.get(ModuleVisit, (user_id, version.id))
+            assert row is not None
+            if not _same_cycle(row, cycle):
+                row.first_seen_at = first_seen_at = now  # a new cycle: the reading time starts again
+            row.assignment_id = cycle.id
+            recorded = True
+    if cycle is not None and cycle.started_on is None and cycle.completed_on is None:
+        assignment = session.get(Assignment, cycle.id)
+        recorded = (assignment is not None and mark_started(assignment, now.date())) or recorded
     if recorded:
         session.flush()
-    return ModulePage(version, body_html, question_count or 0, first_seen_at, recorded)
+    return ModulePage(version, first_seen_at, recorded)
 
 
-def _same_cycle(visit: ModuleVisit, assignment: Assignment | None) -> bool:
+def _same_cycle(visit: ModuleVisit, assignment: Assignment | Cycle | None) -> bool:
     """Whether the visit counts for the assignment's cycle (a visit recorded before cycles
     were, on or after the cycle began, does)."""
     if assignment is None or visit.assignment_id == assignment.id:
@@ -131,8 +127,8 @@ def _same_cycle(visit: ModuleVisit, assignment: Assignment | None) -> bool:
     return visit.assignment_id is None and visit.first_seen_at.date() >= assignment.assigned_on
 
 
-def reading_wait(session: Session, user_id: int, version: ModuleVersion, assignment: Assignment | None,
-                 now: dt.datetime) -> ReadingWait:
+def reading_wait(session: Session, user_id: int, version: ModuleVersion | VersionContent,
+                 assignment: Assignment | Cycle | None, now: dt.datetime) -> ReadingWait:
     """How long the person still has to read `version` in this cycle (`assignment`: current)."""
     visit = session.get(ModuleVisit, (user_id, version.id))
     if visit is None or not _same_cycle(visit, assignment):
@@ -141,7 +137,7 @@ def reading_wait(session: Session, user_id: int, version: ModuleVersion, assignm
     return ReadingWait(seconds_left_to_read(visit.first_seen_at, version, now), True, available_at)
 
 
-def _first_visit(session: Session, user_id: int, version_id: int, assignment: Assignment | None,
+def _first_visit(session: Session, user_id: int, version_id: int, assignment: Assignment | Cycle | None,
                  now: dt.datetime) -> ModuleVisit:
     visit = ModuleVisit(user_id=user_id, module_version_id=version_id, first_seen_at=now,
                         assignment_id=assignment.id if assignment is not None else None)
@@ -155,7 +151,8 @@ def _first_visit(session: Session, user_id: int, version_id: int, assignment: As
     return visit
 
 
-def seconds_left_to_read(first_seen_at: dt.datetime | None, version: ModuleVersion, now: dt.datetime) -> int:
+def seconds_left_to_read(first_seen_at: dt.datetime | None, version: ModuleVersion | VersionContent,
+                         now: dt.datetime) -> int:
     """How many more seconds before the version may be acknowledged (0: now), counted from
     the reader's first visit (None: not opened yet)."""
     if first_seen_at is None:
@@ -167,8 +164,9 @@ def seconds_left_to_read(first_seen_at: dt.datetime | None, version: ModuleVersi
 def acknowledge_module(
     session: Session, actor: Actor, user_id: int, module: Module, version_id: int | None,
     now: dt.datetime,
-) -> ModuleCompletion:
-    """Record "I have read and understood" against the current version, once read long enough."""
+) -> ModuleCompletion | None:
+    """Record "I have read and understood" against the current version, once read long
+    enough (None: it was already, in this cycle)."""
     version = module.current_version
     assert version is not None
     if version_id != version.id:
@@ -177,10 +175,11 @@ def acknowledge_module(
             "before confirming.")
     if not completed_by_acknowledgement(version):
         raise AcknowledgementError("This module is completed by passing its quiz.")
-    outline = course_outline(session, user_id, module.course)
+    outline = course_outline(session, user_id, module.course_id)
+    assert outline is not None  # the module is live, so is its course
     done = outline.entry(module)
     if done is not None and done.completion and done.completion.module_version_id == version.id:
-        return done.completion  # already acknowledged in this cycle: once is enough
+        return None  # already acknowledged in this cycle: once is enough
     wait = reading_wait(session, user_id, version, outline.assignment, now)
     if not wait.opened or wait.seconds_left > 0:
         raise AcknowledgementError(wait.reason("you can confirm"))

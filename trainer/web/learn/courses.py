@@ -67,7 +67,9 @@ def course(slug: str):
 @login_required
 def module(course_slug: str, module_slug: str):
     outline = outline_or_404(course_slug)
-    module = live_module_or_404(outline.course, module_slug)
+    module = outline.module(module_slug)
+    if module is None:
+        abort(404)
     now = clock.now()
     page = open_module(db.session, current_user.id, module, outline.assignment, now)
     html = render_template("learn/module.html", module=module, version=page.version, page=page,
@@ -101,9 +103,9 @@ def acknowledge(course_slug: str, module_slug: str):
 
 def next_step_url(module: Module) -> str:
     """After finishing a module: the next one not done, or the course page."""
-    outline = course_outline(db.session, current_user.id, module.course)
-    following = outline.progress.next_module
-    if following is not None and outline.assignment and outline.assignment.completed_on is None:
+    outline = course_outline(db.session, current_user.id, module.course_id)
+    following = outline.progress.next_module if outline else None
+    if following is not None and outline and outline.assignment and outline.assignment.completed_on is None:
         return url_for("learn.module", course_slug=module.course.slug, module_slug=following.slug)
     return url_for("learn.course", slug=module.course.slug)
 

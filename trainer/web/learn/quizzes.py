@@ -127,5 +127,5 @@ def attempt_result(attempt_id: int):
     return render_template(
         "learn/result.html", attempt=attempt, module=module, version=attempt.module_version,
         graded=graded, reveal=reveal, pause=pause,
-        outline=course_outline(db.session, current_user.id, module.course, with_certificate=True),
+        outline=course_outline(db.session, current_user.id, module.course_id, with_certificate=True),
     )
