@@ -32,6 +32,19 @@ class Department(Base):
         return f"<Department {self.name}>"
 
 
+def roles_of(is_hr: bool, is_admin: bool, is_auditor: bool, auditor_until: dt.date | None) -> set[str]:
+    """The one rule on a person's roles: everyone is an employee; the auditor role ends by
+    itself after `auditor_until`."""
+    roles = {"employee"}
+    if is_hr:
+        roles.add("hr")
+    if is_admin:
+        roles.add("admin")
+    if is_auditor and (auditor_until is None or clock.today() <= auditor_until):
+        roles.add("auditor")
+    return roles
+
+
 class User(UserMixin, Base):
     """A member of staff. Everyone is an employee; hr, admin and auditor are extra roles.
 
@@ -87,14 +100,7 @@ class User(UserMixin, Base):
 
     @property
     def roles(self) -> set[str]:
-        roles = {"employee"}
-        if self.is_hr:
-            roles.add("hr")
-        if self.is_admin:
-            roles.add("admin")
-        if self.is_auditor and (self.auditor_until is None or clock.today() <= self.auditor_until):
-            roles.add("auditor")
-        return roles
+        return roles_of(self.is_hr, self.is_admin, self.is_auditor, self.auditor_until)
 
     def has_role(self, role: str) -> bool:
         return role in self.roles

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from trainer.models import User, hr_scope
+from trainer.people.signed_in import SignedIn
 
 Columns = TypeVarTuple("Columns")
 
 
-def visible_department_ids(session: Session, viewer: User) -> set[int] | None:
+def visible_department_ids(session: Session, viewer: User | SignedIn) -> set[int] | None:
     """None means every department; a set limits HR, and may be empty (admins and auditors
     see everyone; someone who is not HR sees no department)."""
     if viewer.is_admin or "auditor" in viewer.roles:

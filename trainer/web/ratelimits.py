@@ -53,9 +53,9 @@ def account_total_key() -> str:
 
 def signed_in_key() -> str:
     """Per-account limit for a signed-in person re-proving their password."""
-    from trainer.web.current import signed_in_user
+    from trainer.web.current import current_user
 
-    return f"user:{signed_in_user().id}"
+    return f"user:{current_user.id}"
 
 
 def password_change_breached(limit: RequestLimit) -> None:

@@ -7,13 +7,13 @@ import logging
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import login_user, logout_user
-from sqlalchemy import bindparam, exists, select
-from sqlalchemy.orm import aliased, lazyload
+from sqlalchemy import bindparam, exists, select, true
 
 from trainer import clock
 from trainer.extensions import db, login_manager
 from trainer.models import User
 from trainer.notify.inbox import unread_count_of
+from trainer.people.signed_in import SignedIn
 from trainer.web.access import declared_access
 from trainer.web.current import current_user
 
@@ -36,27 +36,34 @@ def init_sessions(app: Flask) -> None:
 
 
 # Built once (every signed-in request): building and keying a statement costs more than
-# SQLite takes to answer it. No page reads the signed-in user's department, so it is not
-# joined; the header's count of unread notices comes with the user instead of in a query
-# of its own (see trainer.web.templating).
-_MANAGES = aliased(User, name="report")
-_USER_BY_ID = (select(User, unread_count_of(User.id),
-                      exists().where(_MANAGES.manager_id == User.id, _MANAGES.active.is_(True)))
-               .where(User.id == bindparam("user_id")).options(lazyload(User.department)))
+# SQLite takes to answer it. The few columns pages read of the signed-in person, as plain
+# columns (an ORM User row cost more than some pages); the header's count of unread
+# notices and whether anyone reports to them come with it instead of in queries of their
+# own (see trainer.web.templating).
+_users = User.__table__
+_reports = _users.alias("report")
+_SIGNED_IN = (
+    select(_users.c.id, _users.c.name, _users.c.session_version, _users.c.is_hr,
+           _users.c.hr_all_departments, _users.c.is_admin, _users.c.is_auditor, _users.c.auditor_until,
+           _users.c.active, unread_count_of(_users.c.id),
+           exists().where(_reports.c.manager_id == _users.c.id, _reports.c.active == true()))
+    .where(_users.c.id == bindparam("user_id"))
+)
 
 
-def load_user(user_id: str) -> User | None:
-    """Sessions carry "id:version"; a bumped version (password change) ends old sessions."""
+def load_user(user_id: str) -> SignedIn | None:
+    """Sessions carry "id:version"; a bumped version (password change, deactivation) ends
+    old sessions, and an inactive person has none."""
     try:
         raw_id, raw_version = user_id.split(":")
-        row = db.session.execute(_USER_BY_ID, {"user_id": int(raw_id)}).one_or_none()
+        row = db.session.connection().execute(_SIGNED_IN, {"user_id": int(raw_id)}).one_or_none()
     except (ValueError, TypeError):
         return None
-    if row is None or not row.User.active or row.User.session_version != int(raw_version):
+    if row is None or not row.active or row.session_version != int(raw_version):
         return None
-    g.unread_notices = row[1]
-    g.is_manager = bool(row[2])  # the header's "My team", asked with the user
-    return row.User
+    g.unread_notices = row[9]
+    g.is_manager = bool(row[10])  # the header's "My team", asked with the user
+    return SignedIn(*row[:8])
 
 
 def start_session(user: User) -> None:

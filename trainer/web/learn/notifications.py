@@ -29,7 +29,7 @@ class PreferencesForm(FlaskForm):
 @bp.route("/me/notifications")
 @login_required
 def notifications():
-    return _page(PreferencesForm(digest_frequency=current_user.digest_frequency))
+    return _page(PreferencesForm(digest_frequency=signed_in_user().digest_frequency))
 
 
 @bp.route("/me/notifications/<int:notification_id>/read", methods=["POST"])
