@@ -341,3 +341,18 @@ def test_publishing_first_shows_whom_it_reopens_and_writes_nothing_until_confirm
     session.expire_all()
     assert module_of(session, "breach-basics", "reporting").current_version.number == 2
     assert current(session, employee, course).reason == "major_change"
+
+
+def test_employees_see_a_new_version_at_once_and_never_a_draft(session, client, course):
+    """The module page's content is cached per process by version: a draft or its preview
+    never reaches employees, and a publish (a new version, a new key) shows at once."""
+    page = "/courses/breach-basics/reporting"  # the admin is an employee too, reading ahead
+    assert "at once" in client.get(page).get_data(as_text=True)  # now in the cache
+    draft = LESSON.replace("at once", "within the hour")
+    post(client, source=draft, save_draft="Save draft")
+    assert "within the hour" in post(client, source=draft, preview="Preview").get_data(as_text=True)
+    shown = client.get(page).get_data(as_text=True)
+    assert "at once" in shown and "within the hour" not in shown
+    post(client, source=LESSON.replace("at once", "right away"), change="minor", publish="Publish")
+    shown = client.get(page).get_data(as_text=True)
+    assert "right away" in shown and "at once" not in shown

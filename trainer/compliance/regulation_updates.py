@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from trainer import audit, clock
@@ -134,10 +134,30 @@ def acknowledge_update(
     return task
 
 
-def open_acknowledgements(session: Session, user_id: int) -> list[UpdateAcknowledgement]:
-    return list(session.scalars(
-        select(UpdateAcknowledgement)
-        .where(UpdateAcknowledgement.user_id == user_id,
-               UpdateAcknowledgement.acknowledged_at.is_(None))
-        .order_by(UpdateAcknowledgement.due_on)
-    ))
+@dataclasses.dataclass(frozen=True, slots=True)
+class OpenAcknowledgement:
+    """A regulation update the person has still to acknowledge, as their dashboard shows it."""
+
+    regulation_update_id: int
+    due_on: dt.date
+    title: str
+    regulation: str
+    effective_on: dt.date
+    summary_html: str
+
+
+# Built once (every employee dashboard asks), as plain columns: nearly always no row, and
+# an ORM query costs most when it finds nothing.
+_acks, _updates = UpdateAcknowledgement.__table__, RegulationUpdate.__table__
+_OPEN = (
+    select(_acks.c.regulation_update_id, _acks.c.due_on, _updates.c.title, _updates.c.regulation,
+           _updates.c.effective_on, _updates.c.summary_html)
+    .join(_updates, _updates.c.id == _acks.c.regulation_update_id)
+    .where(_acks.c.user_id == bindparam("user_id"), _acks.c.acknowledged_at.is_(None))
+    .order_by(_acks.c.due_on, _acks.c.id)
+)
+
+
+def open_acknowledgements(session: Session, user_id: int) -> list[OpenAcknowledgement]:
+    """The person's unacknowledged regulation updates, soonest due first."""
+    return [OpenAcknowledgement(*row) for row in session.connection().execute(_OPEN, {"user_id": user_id})]

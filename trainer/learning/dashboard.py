@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from trainer.compliance.overview import AssignmentView, urgency, view_of
 from trainer.compliance.progress import Progress, counting_completions, cutoff_of
-from trainer.compliance.regulation_updates import open_acknowledgements
+from trainer.compliance.regulation_updates import OpenAcknowledgement, open_acknowledgements
 from trainer.compliance.rows import CourseCard, Cycle
 from trainer.compliance.status import DELTA_REASONS, Thresholds
 from trainer.learning.outline import COURSE_COLUMNS, CYCLE_COLUMNS, Done, completions_of
@@ -21,7 +21,6 @@ from trainer.models import (
     Course,
     Module,
     RegulationUpdate,
-    UpdateAcknowledgement,
     regulation_update_modules,
 )
 
@@ -78,7 +77,7 @@ class DashboardItem:
 @dataclasses.dataclass(frozen=True)
 class Dashboard:
     items: list[DashboardItem]
-    acknowledgements: list[UpdateAcknowledgement]
+    acknowledgements: list[OpenAcknowledgement]
 
     @property
     def open_count(self) -> int:
