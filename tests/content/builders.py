@@ -10,6 +10,8 @@ COURSE_MD = """---
 title: Test course
 summary: A course for tests.
 audience: everyone
+owner: owner@example.com
+reviewed_on: 2026-11-01
 ---
 What this course is about.
 """

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from sqlalchemy import func, select
 
 from tests.content.builders import COURSE_MD, lesson, write_course
 from tests.content.shipped import COURSES, shipped_courses, shipped_modules
+from trainer import clock
 from trainer.extensions import db
 from trainer.models import Course, ModuleVersion
 
@@ -15,6 +19,14 @@ CLEAN_QUIZ = "\n".join(
 CLEAN_LESSON = lesson(front="title: Clean\nminutes: 3\nquestions_per_attempt: 2\n", quiz=CLEAN_QUIZ)
 WEAK_LESSON = lesson(front="title: Weak\nminutes: 3\nquestions_per_attempt: 2\n",
                      quiz=CLEAN_QUIZ.replace("> GDPR Art. 2.", "> Because."))
+
+
+@pytest.fixture(autouse=True)
+def _before_any_review_falls_due():
+    """The test courses were reviewed on 2026-11-01: no review is overdue on this day, so the
+    outputs below do not change with the calendar."""
+    with clock.frozen(dt.date(2026, 11, 30)):
+        yield
 
 
 def test_validate_prints_a_summary_of_what_it_checked(runner, tmp_path):
@@ -45,7 +57,8 @@ def test_validate_strict_turns_quality_warnings_into_errors(runner, tmp_path):
     line = WEAK_LESSON.split("\n").index("### Question 2?") + 1
     assert result.output.splitlines()[0].startswith(f"{folder / '01-weak.md'}:{line}: the explanation cites")
     assert result.output.splitlines()[-1] == (
-        "1 problem(s) found. --strict: quiz-quality and reading-time warnings count as errors.")
+        "1 problem(s) found. --strict: quiz-quality, reading-time and content-review warnings count as "
+        "errors.")
 
 
 def test_validate_shipped_courses_has_no_errors(runner):

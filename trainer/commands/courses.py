@@ -20,6 +20,7 @@ from trainer.content import (
 )
 from trainer.content.errors import ContentError
 from trainer.content.quality import course_warnings
+from trainer.content.review import file_findings
 from trainer.extensions import db
 
 PATH = click.Path(path_type=Path)
@@ -33,24 +34,32 @@ def courses_group() -> None:
 @courses_group.command("validate")
 @click.argument("path", type=PATH, default=Path("courses"))
 @click.option("--strict", is_flag=True,
-              help="Treat quiz-quality and reading-time warnings as errors (exit status 1).")
+              help="Treat quiz-quality, reading-time and missing-owner warnings as errors (exit status 1). "
+                   "An overdue content review stays a warning.")
 def validate_command(path: Path, strict: bool) -> None:
     """Check every course file under PATH (default: courses) and list every problem.
 
-    Quiz-quality and reading-time warnings (docs/authoring.md) are printed too; they make the
-    command fail only with --strict.
+    Quiz-quality, reading-time and content-review warnings (docs/authoring.md) are printed
+    too; they make the command fail only with --strict. An overdue review is a reminder and
+    never fails it: a date passing is no reason to fail a build.
     """
     courses, errors = validate_courses(path)
     if errors:
         _fail(errors)
-    warnings = course_warnings(courses)
+    review = file_findings(courses, clock.today())
+    warnings = sorted([*course_warnings(courses), *review.warnings], key=lambda w: (w.path, w.line))
+    for notice in review.overdue:
+        click.echo(f"{notice.path}:{notice.line}: warning: {notice.message}", err=True)
     if warnings and strict:
-        _fail(list(warnings), "--strict: quiz-quality and reading-time warnings count as errors.")
+        _fail(list(warnings), "--strict: quiz-quality, reading-time and content-review warnings count as "
+                              "errors.")
     for warning in warnings:
         click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}", err=True)
     modules = [m.module for course in courses for m in course.modules]
     questions = sum(len(module.questions) for module in modules)
     found = f"{len(warnings)} warning(s) (--strict makes them errors)" if warnings else "no problems found"
+    if review.overdue:
+        found += f"; {len(review.overdue)} content review(s) overdue"
     click.echo(f"{len(courses)} course(s), {len(modules)} module(s), {questions} quiz question(s): {found}.")
 
 

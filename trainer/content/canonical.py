@@ -28,6 +28,7 @@ def course_text(meta: CourseMeta, intro: str) -> str:
         *_audience_lines(meta.audience),
         f"regulations: {_flow_list(meta.regulations)}",
         *_quiz_integrity_lines(meta),
+        *_review_lines(meta),
         "---",
     ]
     return "\n".join(lines) + "\n" + intro
@@ -43,6 +44,18 @@ def _quiz_integrity_lines(meta: CourseMeta) -> list[str]:
     return [f"{key}: {getattr(meta, key)}" for key in ("show_answers", "attempts_before_cooldown",
                                                         "cooldown_minutes")
             if getattr(meta, key) != getattr(defaults, key)]
+
+
+def _review_lines(meta: CourseMeta) -> list[str]:
+    """Content review keys, each only when set (review_every_months: when not the default)."""
+    lines = []
+    if meta.owner is not None:
+        lines.append(f"owner: {_scalar(meta.owner)}")
+    if meta.reviewed_on is not None:
+        lines.append(f"reviewed_on: {meta.reviewed_on.isoformat()}")
+    if meta.review_every_months != CourseMeta(title="", summary="").review_every_months:
+        lines.append(f"review_every_months: {meta.review_every_months}")
+    return lines
 
 
 def _audience_lines(audience: Any) -> list[str]:

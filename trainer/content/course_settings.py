@@ -46,9 +46,23 @@ def write_course(session: Session, course: Course | None, slug: str, meta: Cours
     course.show_answers = meta.show_answers
     course.attempts_before_cooldown = meta.attempts_before_cooldown
     course.cooldown_minutes = meta.cooldown_minutes
+    course.owner = meta.owner
+    course.reviewed_on = meta.reviewed_on
+    course.review_every_months = meta.review_every_months
     course.source_hash = course_hash(meta, intro)
     session.flush()
     return course
+
+
+def course_meta(course: Course) -> CourseMeta:
+    """The course's settings as its course.md holds them."""
+    return CourseMeta(
+        title=course.title, summary=course.summary, pass_mark=course.pass_mark,
+        refresher_months=course.refresher_months, due_days=course.due_days,
+        audience=course.audience, regulations=list(course.regulations), show_answers=course.show_answers,
+        attempts_before_cooldown=course.attempts_before_cooldown, cooldown_minutes=course.cooldown_minutes,
+        owner=course.owner, reviewed_on=course.reviewed_on, review_every_months=course.review_every_months,
+    )
 
 
 def check_slug(slug: str, what: str = "course") -> str:
@@ -97,7 +111,11 @@ def _settings_of(course: Course) -> dict[str, object]:
     return {"title": course.title, "summary": course.summary, "pass_mark": course.pass_mark,
             "refresher_months": course.refresher_months, "due_days": course.due_days,
             "show_answers": course.show_answers, "attempts_before_cooldown": course.attempts_before_cooldown,
-            "cooldown_minutes": course.cooldown_minutes}
+            "cooldown_minutes": course.cooldown_minutes,
+            # Audit events name people by id only: the owner's address as a keyed digest.
+            "owner": audit.email_digest(course.owner) if course.owner else None,
+            "reviewed_on": course.reviewed_on.isoformat() if course.reviewed_on else None,
+            "review_every_months": course.review_every_months}
 
 
 def retire_course(session: Session, actor: Actor, course: Course) -> None:

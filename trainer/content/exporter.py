@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, undefer, undefer_group
 
 from trainer.content.canonical import course_text
-from trainer.content.meta import CourseMeta
+from trainer.content.course_settings import course_meta
 from trainer.content.tree import COURSE_FILE, module_file_name
 from trainer.models import Course, ModuleVersion
 from trainer.models.course import FILE
@@ -73,7 +73,7 @@ def _remove_stale(folder: Path, keep: set[str]) -> list[str]:
 
 def course_files(course: Course) -> list[tuple[str, str]]:
     """(`<slug>/course.md` or `<slug>/NN-<module>.md`, text) for the course and its published modules."""
-    files = [(f"{course.slug}/{COURSE_FILE}", course_text(_course_meta(course), course.intro_source))]
+    files = [(f"{course.slug}/{COURSE_FILE}", course_text(course_meta(course), course.intro_source))]
     _load_sources(course)
     for module in course.active_modules:
         if module.current_version is not None:
@@ -89,12 +89,3 @@ def _load_sources(course: Course) -> None:
     if session is not None and ids:
         session.scalars(select(ModuleVersion).where(ModuleVersion.id.in_(ids))
                         .options(undefer(ModuleVersion.source))).all()
-
-
-def _course_meta(course: Course) -> CourseMeta:
-    return CourseMeta(
-        title=course.title, summary=course.summary, pass_mark=course.pass_mark,
-        refresher_months=course.refresher_months, due_days=course.due_days,
-        audience=course.audience, regulations=list(course.regulations), show_answers=course.show_answers,
-        attempts_before_cooldown=course.attempts_before_cooldown, cooldown_minutes=course.cooldown_minutes,
-    )

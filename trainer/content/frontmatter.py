@@ -77,9 +77,29 @@ def _load_yaml(source: str, problems: Problems) -> tuple[dict[str, Any], dict[st
     return data, _key_lines(node, problems) if isinstance(node, yaml.MappingNode) else {}, True
 
 
+class InvalidDate(str):
+    """A scalar written like a date that is no date (2026-13-01): kept as its text with the
+    reason, so that the key's check can say what is wrong (PyYAML would raise a ValueError)."""
+
+    reason: str = ""
+
+
+class _Loader(yaml.SafeLoader):
+    def construct_checked_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return self.construct_yaml_timestamp(node)  # type: ignore[arg-type]  # a ScalarNode: the tag says so
+        except ValueError as error:
+            invalid = InvalidDate(node.value)
+            invalid.reason = str(error)
+            return invalid
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_checked_timestamp)
+
+
 def _compose_and_construct(source: str) -> tuple[yaml.Node | None, Any]:
     """The YAML node tree (for key lines) and the Python values, with safe types only."""
-    loader = yaml.SafeLoader(source)  # refuses control characters: a YAMLError too
+    loader = _Loader(source)  # refuses control characters: a YAMLError too
     try:
         node = loader.get_single_node()
         return node, loader.construct_document(node) if node is not None else {}

@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
+
 from trainer.content.errors import Problems
-from trainer.content.frontmatter import Document, Field, check_fields, integer, one_of, text, text_list
+from trainer.content.frontmatter import (
+    Document,
+    Field,
+    InvalidDate,
+    check_fields,
+    integer,
+    one_of,
+    text,
+    text_list,
+)
 
 TITLE_MAX = 200  # Course.title and ModuleVersion.title are String(200)
 AUDIENCE_KEYS = ("departments", "job_roles")
 KINDS = ("lesson", "policy")
 CHANGES = ("minor", "major")
 SHOW_ANSWERS = ("never", "after_passing", "always")  # when a quiz result shows the right choices
+OWNER_MAX = 254  # Course.owner is String(254), the longest usable e-mail address
+# Review dates outside these are typos, and dates near year 9999 overflow date arithmetic.
+EARLIEST_REVIEW = dt.date(2000, 1, 1)
+LATEST_REVIEW = dt.date(2099, 12, 31)
+REVIEW_MONTHS_MAX = 120
 
 
 def _audience(value: Any) -> str | None:
@@ -33,6 +50,38 @@ def _audience(value: Any) -> str | None:
     return None
 
 
+def _owner(value: Any) -> str | None:
+    """A person's e-mail address (checked for syntax only: the owner need not be a user)."""
+    if not isinstance(value, str):
+        return f"must be an e-mail address such as privacy@example.com, not {value!r}"
+    if len(value) > OWNER_MAX:
+        return f"must be at most {OWNER_MAX} characters (it has {len(value)})"
+    try:
+        validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        return f"{value!r} is not a valid e-mail address: {error}"
+    return None
+
+
+def _review_date(value: Any) -> str | None:
+    """A date written YYYY-MM-DD without quotes (YAML reads it as a date)."""
+    if isinstance(value, InvalidDate):
+        return f"{str(value)!r} is not a real date ({value.reason})"
+    if isinstance(value, dt.datetime):
+        return f"must be a date without a time, such as 2026-12-01, not {value.isoformat(sep=' ')}"
+    if not isinstance(value, dt.date):
+        return f"must be a date written YYYY-MM-DD without quotes, such as 2026-12-01, not {value!r}"
+    if not EARLIEST_REVIEW <= value <= LATEST_REVIEW:
+        return (f"must be between {EARLIEST_REVIEW.isoformat()} and {LATEST_REVIEW.isoformat()}, "
+                f"not {value.isoformat()}")
+    return None
+
+
+def normalise_owner(value: str) -> str:
+    """The owner's address as stored and exported: validated form, lower-cased."""
+    return str(validate_email(value.strip(), check_deliverability=False).normalized).lower()
+
+
 COURSE_FIELDS = (
     Field("title", text(TITLE_MAX), required=True),
     Field("summary", text(one_line=False), required=True),
@@ -46,6 +95,11 @@ COURSE_FIELDS = (
     Field("show_answers", one_of(*SHOW_ANSWERS), default="after_passing"),
     Field("attempts_before_cooldown", integer(1, 100), default=3),
     Field("cooldown_minutes", integer(0, 10080), default=60),
+    # Content review (docs/authoring.md "Content review"): who keeps the course right in law,
+    # when they last checked it, and how often it must be checked again.
+    Field("owner", _owner, default=None),
+    Field("reviewed_on", _review_date, default=None),
+    Field("review_every_months", integer(1, REVIEW_MONTHS_MAX), default=12),
 )
 
 MODULE_FIELDS = (
@@ -73,6 +127,9 @@ class CourseMeta:
     show_answers: str = "after_passing"
     attempts_before_cooldown: int = 3
     cooldown_minutes: int = 60
+    owner: str | None = None
+    reviewed_on: dt.date | None = None
+    review_every_months: int = 12
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,6 +150,8 @@ def read_course_meta(document: Document, problems: Problems) -> CourseMeta:
     values = check_fields(document, COURSE_FIELDS, problems)
     values["title"] = (values["title"] or "").strip()
     values["summary"] = (values["summary"] or "").strip()
+    if values["owner"] is not None:
+        values["owner"] = normalise_owner(values["owner"])
     return CourseMeta(**values)
 
 

@@ -147,8 +147,27 @@ def _check_body_line(lines: list[str], index: int, number: int, problems: Proble
                                  f"{', '.join(ADMONITION_TYPES)}")
 
 
+@dataclasses.dataclass
+class ParsedCourse:
+    """course.md, checked: settings, Markdown introduction, and the line of each key."""
+
+    meta: CourseMeta
+    intro: str
+    key_lines: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        """The file line of a front-matter key, or 1 (the opening `---`) when it is absent."""
+        return self.key_lines.get(key, 1)
+
+
 def parse_course(text: str, path: str = "course.md") -> tuple[CourseMeta, str]:
     """Parse and check course.md: its settings and its Markdown introduction (may be empty)."""
+    parsed = parse_course_file(text, path)
+    return parsed.meta, parsed.intro
+
+
+def parse_course_file(text: str, path: str = "course.md") -> ParsedCourse:
+    """parse_course, keeping the line of each front-matter key (for warnings about them)."""
     problems = Problems(path)
     source = normalise_source(text)
     refuse_control_characters(source, problems)
@@ -157,4 +176,4 @@ def parse_course(text: str, path: str = "course.md") -> tuple[CourseMeta, str]:
     meta = read_course_meta(document, problems)
     scan_body(document.body.split("\n"), document.body_line, problems, quiz_heading=False)
     problems.raise_if_any()
-    return meta, document.body
+    return ParsedCourse(meta, document.body, dict(document.key_lines))

@@ -12,7 +12,13 @@ from pathlib import Path
 
 from trainer.content.errors import ContentError, ValidationFailed
 from trainer.content.meta import CourseMeta
-from trainer.content.parser import ParsedModule, normalise_source, parse_course, parse_module
+from trainer.content.parser import (
+    ParsedCourse,
+    ParsedModule,
+    normalise_source,
+    parse_course_file,
+    parse_module,
+)
 
 COURSE_FILE = "course.md"
 # Validation patterns are used with fullmatch: `$` would also accept a trailing newline.
@@ -40,6 +46,15 @@ class CourseFile:
     meta: CourseMeta
     intro: str
     modules: list[ModuleFile]
+    key_lines: dict[str, int] = dataclasses.field(default_factory=dict)  # course.md key -> line
+
+    @property
+    def course_md(self) -> str:
+        return f"{self.path}/{COURSE_FILE}"
+
+    def line_of(self, key: str) -> int:
+        """The line of a course.md key, or 1 (the opening `---`) when it is absent."""
+        return self.key_lines.get(key, 1)
 
 
 def module_file_name(number: int, slug: str) -> str:
@@ -95,11 +110,10 @@ def load_course(folder: Path) -> CourseFile:
     modules = _read_module_files(folder, errors)
     if errors or course is None:
         raise ValidationFailed(errors)
-    meta, intro = course
-    return CourseFile(str(folder), slug, meta, intro, modules)
+    return CourseFile(str(folder), slug, course.meta, course.intro, modules, course.key_lines)
 
 
-def _read_course_file(folder: Path, errors: list[ContentError]) -> tuple[CourseMeta, str] | None:
+def _read_course_file(folder: Path, errors: list[ContentError]) -> ParsedCourse | None:
     path = folder / COURSE_FILE
     if not path.is_file():
         errors.append(ContentError(str(path), 0, "missing: every course folder needs a course.md"))
@@ -108,7 +122,7 @@ def _read_course_file(folder: Path, errors: list[ContentError]) -> tuple[CourseM
     if text is None:
         return None
     try:
-        return parse_course(text, str(path))
+        return parse_course_file(text, str(path))
     except ValidationFailed as failed:
         errors.extend(failed.errors)
         return None

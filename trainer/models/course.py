@@ -36,6 +36,11 @@ class Course(Base):
     show_answers: Mapped[str] = mapped_column(String(16), default="after_passing")
     attempts_before_cooldown: Mapped[int] = mapped_column(default=3)
     cooldown_minutes: Mapped[int] = mapped_column(default=60)
+    # Content review (content/review.py): who keeps the course right in law (an e-mail
+    # address, not necessarily a user's), when they last checked it, how often they must.
+    owner: Mapped[str | None] = mapped_column(String(254))
+    reviewed_on: Mapped[dt.date | None]
+    review_every_months: Mapped[int] = mapped_column(default=12)
     # Default audience from the course file, e.g. "everyone" or {"departments": [...]}.
     audience: Mapped[Any] = mapped_column(JSON, default="everyone", deferred=True, deferred_group=FILE)
     regulations: Mapped[list[Any]] = mapped_column(default=list, deferred=True, deferred_group=FILE)

@@ -19,6 +19,8 @@ NOTIFICATION_KINDS = (
     "refresher",
     "password_reset",
     "invitation",
+    "review_due",
+    "review_overdue",
 )
 
 
@@ -36,7 +38,12 @@ class Notification(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The recipient: a person, or (content-review reminders, whose owner need not be a
+    # user) only an address in `email`.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # Content-review reminders: the course to review.
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
     # For escalations: whose training this is about (the recipient is their manager or HR).
     subject_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"), index=True)

@@ -30,7 +30,7 @@ from functools import partial
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, true, update
+from sqlalchemy import String, and_, cast, func, or_, select, true, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -44,6 +44,8 @@ from trainer.notify.digest import build_digests
 from trainer.notify.items import Item, load_items
 from trainer.notify.mailer import DeliveryError, Mailer
 from trainer.notify.planning import REMINDER_KINDS
+from trainer.notify.review_reminders import KINDS as REVIEW_KINDS
+from trainer.notify.review_reminders import review_email
 from trainer.notify.schedule import retry_at
 from trainer.notify.settings import ReminderSettings
 
@@ -66,7 +68,9 @@ class DeliveryResult:
         return bool(self.sent or self.skipped or self.retrying or self.failed or self.released)
 
 
-DELIVERED_KINDS = (*REMINDER_KINDS, INVITATION)
+DELIVERED_KINDS = (*REMINDER_KINDS, INVITATION, *REVIEW_KINDS)
+# Kinds sent as an e-mail of their own, built just before sending (not part of a digest).
+OWN_EMAIL_KINDS = (INVITATION, *REVIEW_KINDS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,8 +95,10 @@ def due_condition(now: dt.datetime) -> ColumnElement[bool]:
 
 def count_due(session: Session, now: dt.datetime) -> tuple[int, int]:
     """(rows, recipients) that a delivery run would take now."""
+    # A review reminder's recipient is an address, not a user.
+    recipient = func.coalesce(cast(Notification.user_id, String), Notification.email)
     rows, recipients = session.execute(
-        select(func.count(), func.count(Notification.user_id.distinct())).where(due_condition(now))
+        select(func.count(), func.count(recipient.distinct())).where(due_condition(now))
     ).one()
     return rows, recipients
 
@@ -152,13 +158,15 @@ def _deliver_batch(session: Session, mailer: Mailer, settings: ReminderSettings,
     """Send this batch's e-mails; False when the server is unreachable (stop the run)."""
     today = clock.today()
     attempts = {row.id: row.attempts for row in rows}
-    invitations = [(row.id, row.user_id) for row in rows if row.kind == INVITATION]
-    items = load_items(session, [row for row in rows if row.kind != INVITATION], today)
+    invitations = [(row.id, row.user_id or 0) for row in rows if row.kind == INVITATION]
+    reviews = [row.id for row in rows if row.kind in REVIEW_KINDS]
+    items = load_items(session, [row for row in rows if row.kind not in OWN_EMAIL_KINDS], today)
     result.skipped += _mark_skipped(session, worker, [i for i in items if i.skip])
     outgoing = [_Outgoing(d.notification_ids, partial(compose, d, settings, today))
                 for d in build_digests(session, [i for i in items if not i.skip])]
     outgoing += [_Outgoing([id_], partial(invitation_email, session, settings, user_id))
                  for id_, user_id in invitations]
+    outgoing += [_Outgoing([id_], partial(review_email, session, settings, id_)) for id_ in reviews]
     session.commit()  # items and digests are plain data: the ORM rows may expire now
     for index, mail in enumerate(outgoing):
         try:

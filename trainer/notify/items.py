@@ -80,7 +80,7 @@ def load_items(session: Session, rows: list[Notification], today: dt.date) -> li
 def _load(session: Session, rows: list[Notification]) -> _Batch:
     assignment_ids = {r.assignment_id for r in rows if r.assignment_id}
     assignments = _by_id(session, Assignment, assignment_ids)
-    person_ids = {r.user_id for r in rows} | {a.user_id for a in assignments.values()}
+    person_ids = {r.user_id for r in rows if r.user_id} | {a.user_id for a in assignments.values()}
     people = {
         id_: _Person(name, bool(active and not gone), manager_id, bool(is_hr))
         for id_, name, active, gone, manager_id, is_hr in session.execute(
@@ -90,7 +90,7 @@ def _load(session: Session, rows: list[Notification]) -> _Batch:
     update_ids = {r.regulation_update_id for r in rows if r.regulation_update_id}
     ack_rows: Iterable[UpdateAcknowledgement] = session.scalars(select(UpdateAcknowledgement).where(
         UpdateAcknowledgement.regulation_update_id.in_(update_ids),
-        UpdateAcknowledgement.user_id.in_({r.user_id for r in rows}))) if update_ids else []
+        UpdateAcknowledgement.user_id.in_({r.user_id for r in rows if r.user_id}))) if update_ids else []
     rule_ids = {a.requirement_id for a in assignments.values() if a.requirement_id}
     retired = set(session.scalars(select(Requirement.id).where(
         Requirement.id.in_(rule_ids), Requirement.status == "retired"))) if rule_ids else set()
@@ -131,7 +131,7 @@ def _item(session: Session, row: Notification, batch: _Batch, next_modules: dict
     if assignment is not None:
         fields.update(_assignment_fields(row, assignment, batch, next_modules))
     elif update is not None:
-        ack = batch.acks.get((update.id, row.user_id))
+        ack = batch.acks.get((update.id, row.user_id or 0))
         fields.update(target=f"update:{update.id}", path=learn_path(update_id=update.id),
                       due_on=ack.due_on if ack else None)
     fields["skip"] = _skip_reason(session, row, batch, today)
@@ -157,14 +157,14 @@ def _assignment_fields(row: Notification, assignment: Assignment, batch: _Batch,
 
 def _skip_reason(session: Session, row: Notification, batch: _Batch, today: dt.date) -> str | None:
     """Why this notification should no longer be sent, or None when it should."""
-    recipient = batch.people.get(row.user_id)
+    recipient = batch.people.get(row.user_id or 0)
     if recipient is None or not recipient.active:
         return SKIPPED + "recipient deactivated"
     assignment = batch.assignments.get(row.assignment_id or 0)
     if assignment is not None:
         return _assignment_skip(session, row, assignment, batch, today)
     if row.regulation_update_id is not None:
-        ack = batch.acks.get((row.regulation_update_id, row.user_id))
+        ack = batch.acks.get((row.regulation_update_id, row.user_id or 0))
         if ack is None or ack.acknowledged_at is not None:
             return SKIPPED + "acknowledged"
     return None
@@ -185,7 +185,7 @@ def _assignment_skip(session: Session, row: Notification, assignment: Assignment
         reasons += [
             (assignment.due_on >= today, "no longer overdue"),
             (person is not None and person.manager_id != row.user_id
-             and not batch.people[row.user_id].is_hr, "no longer their manager"),
+             and not batch.people[row.user_id or 0].is_hr, "no longer their manager"),
         ]
     return next((SKIPPED + why for failed, why in reasons if failed), None)
 

@@ -15,13 +15,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from trainer import audit, clock
 from trainer.audit import Actor
-from trainer.bulk import rowcount
-from trainer.models import Assignment, Notification, RegulationUpdate
+from trainer.models import Assignment, RegulationUpdate
+from trainer.notify.planning import insert_values
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,10 +82,6 @@ def _insert(session: Session, rows: list[dict[str, Any]], today: dt.date) -> Nud
     values = [{"subject_user_id": None, "assignment_id": None, "regulation_update_id": None, **row,
                "dedupe_key": nudge_key(today, row["user_id"]), "channel": "email", "created_at": now,
                "attempts": 0} for row in rows]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (insert(Notification.__table__).values(values)
-                 .on_conflict_do_nothing(index_elements=["dedupe_key"]))
-    added = rowcount(session.execute(statement.execution_options(preserve_rowcount=True))) or 0
+    added = insert_values(session, values)
     session.flush()
     return NudgeResult(added, len(values) - added)

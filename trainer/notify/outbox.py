@@ -33,13 +33,21 @@ def failed_deliveries(session: Session, page: int = 1) -> Page[FailedDelivery]:
     rows = paginate(session, query, page)
     people = dict(
         (id_, (name, email)) for id_, name, email in session.execute(
-            select(User.id, User.name, User.email).where(User.id.in_({r.user_id for r in rows.items})))
+            select(User.id, User.name, User.email).where(User.id.in_({r.user_id for r in rows.items
+                                                                      if r.user_id})))
     )
     items = [
-        FailedDelivery(r.id, *people[r.user_id], r.kind, r.attempts, r.last_error or "", r.failed_at)
+        FailedDelivery(r.id, *_recipient(r, people), r.kind, r.attempts, r.last_error or "", r.failed_at)
         for r in rows.items if r.failed_at is not None
     ]
     return dataclasses.replace(rows, items=items)
+
+
+def _recipient(row: Notification, people: dict[int, tuple[str, str]]) -> tuple[str, str]:
+    """(name, address); a review reminder goes to an address that need not be a user's."""
+    if row.user_id is not None and row.user_id in people:
+        return people[row.user_id]
+    return row.email or "", row.email or ""
 
 
 def retrying_count(session: Session) -> int:

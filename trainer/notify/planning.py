@@ -290,6 +290,17 @@ def insert_planned(session: Session, rows: Select[*tuple[Any, ...]] | None) -> i
     return rowcount(result) or 0
 
 
+def insert_values(session: Session, values: list[dict[str, Any]]) -> int:
+    """INSERT these outbox rows, skipping keys already planned; returns how many were new."""
+    if not values:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (insert(Notification.__table__).values(values)
+                 .on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    return rowcount(session.execute(statement.execution_options(preserve_rowcount=True))) or 0
+
+
 def _serialise_planning(session: Session) -> None:
     """One planner at a time, so concurrent inserts of the same keys cannot deadlock."""
     if session.get_bind().dialect.name == "postgresql":
