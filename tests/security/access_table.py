@@ -65,6 +65,8 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "admin.new_user": ADMIN,
     "admin.requirement_status": ADMIN,
     "admin.requirements": ADMIN,
+    "admin.reviews": ADMIN,
+    "admin.mark_course_reviewed": ADMIN,
     "admin.retry_all_mail": ADMIN,
     "admin.retry_mail": ADMIN,
     "admin.revoke_api_token": ADMIN,

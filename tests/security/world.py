@@ -132,6 +132,8 @@ URLS: dict[str, Callable[[World], str]] = {
     "admin.new_requirement": lambda w: "/admin/requirements/new",
     "admin.requirement_status": lambda w: f"/admin/requirements/{w.requirement_id}/status",
     "admin.requirements": lambda w: "/admin/requirements",
+    "admin.reviews": lambda w: "/admin/reviews",
+    "admin.mark_course_reviewed": lambda w: f"/admin/reviews/{w.course_slug}/reviewed",
     "admin.retry_all_mail": lambda w: "/admin/mail/retry-all",
     "admin.retry_mail": lambda w: f"/admin/mail/{w.failed_mail_id}/retry",
     "auth.change_password": lambda w: "/me/password",

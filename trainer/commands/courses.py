@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
 from pathlib import Path
 
 import click
@@ -10,8 +12,10 @@ from flask.cli import with_appcontext
 
 from trainer import clock
 from trainer.audit import Actor
+from trainer.commands.options import as_of_option, scheduled_job
 from trainer.compliance.impact import measure, preview
 from trainer.compliance.publishing import CourseFiles, publish_content
+from trainer.config import ConfigError
 from trainer.content import (
     ExportError,
     ValidationFailed,
@@ -22,6 +26,9 @@ from trainer.content.errors import ContentError
 from trainer.content.quality import course_warnings
 from trainer.content.review import file_findings
 from trainer.extensions import db
+from trainer.notify.mailer import MailNotConfigured
+from trainer.notify.run import send_review_reminders
+from trainer.notify.settings import ReminderSettings
 
 PATH = click.Path(path_type=Path)
 
@@ -130,6 +137,29 @@ def export_command(directory: Path, update: bool) -> None:
     for removed in result.removed:
         click.echo(f"removed {removed}")
     click.echo(f"Exported {result.courses} course(s) and {result.modules} module(s) to {directory}.")
+
+
+@courses_group.command("review-reminders")
+@as_of_option
+@click.option("--dry-run", is_flag=True, help="Say which reminders are due; save and send nothing.")
+@with_appcontext
+@scheduled_job("courses review-reminders")
+def review_reminders_command(as_of: dt.date | None, dry_run: bool) -> None:
+    """E-mail each course's owner when its content review is due within 30 days, and again
+    when it is overdue (each once per review cycle; cron-safe, daily is enough).
+    Exits 1 when an e-mail could not be delivered."""
+    try:
+        settings = ReminderSettings.from_config(current_app.config)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        summary = send_review_reminders(db.session, settings, clock.today(), dry_run=dry_run,
+                                        actor=Actor.cli())
+    except MailNotConfigured as error:
+        raise click.ClickException(f"{error.reason}. Nothing was planned or sent.") from None
+    click.echo(summary.text())
+    if not summary.ok:
+        sys.exit(1)
 
 
 def _fail(errors: list[ContentError], note: str = "") -> None:

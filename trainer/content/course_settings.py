@@ -26,7 +26,12 @@ MAX_POSITION = 99  # module files are numbered with two digits
 
 
 class CourseError(ValueError):
-    """The course change cannot be made as asked; the message says why."""
+    """The course change cannot be made as asked; the message says why, and `key` names the
+    course.md key at fault when there is one (so a form can show it beside its field)."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 def write_course(session: Session, course: Course | None, slug: str, meta: CourseMeta, intro: str) -> Course:
@@ -103,7 +108,9 @@ def _checked_meta(meta: CourseMeta, intro: str) -> CourseMeta:
     try:
         checked, _intro = parse_course(course_text(meta, intro))
     except ValidationFailed as failed:
-        raise CourseError(" ".join(error.message for error in failed.errors)) from None
+        keys = {error.message.partition(":")[0] for error in failed.errors}
+        key = keys.pop() if len(keys) == 1 else None
+        raise CourseError(" ".join(error.message for error in failed.errors), key) from None
     return checked
 
 

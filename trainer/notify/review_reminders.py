@@ -145,3 +145,4 @@ def _message(settings: ReminderSettings, row: Notification, context: _Context,
     message.set_content(environment.get_template("review.txt").render(values))
     message.add_alternative(environment.get_template("review.html").render(values), subtype="html")
     return message
+

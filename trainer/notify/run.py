@@ -14,9 +14,12 @@ from sqlalchemy.orm import Session
 from trainer import audit, clock
 from trainer.audit import Actor
 from trainer.identity.invitations import plan_invitations
+from trainer.models import Notification
 from trainer.notify.delivery import DeliveryResult, count_due, deliver_due
 from trainer.notify.mailer import MailNotConfigured, open_mailer
 from trainer.notify.planning import PlanResult, plan_reminders
+from trainer.notify.review_reminders import KINDS as REVIEW_KINDS
+from trainer.notify.review_reminders import plan_review_reminders
 from trainer.notify.settings import ReminderSettings
 
 
@@ -91,3 +94,47 @@ def worker_id() -> str:
 
 def _emails(count: int) -> str:
     return "1 e-mail" if count == 1 else f"{count} e-mails"
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewRun:
+    day: dt.date
+    planned: int
+    delivery: DeliveryResult
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not (self.delivery.failed or self.delivery.retrying)
+
+    def text(self) -> str:
+        day = self.day.isoformat()
+        if self.dry_run:
+            return (f"Dry run for {day}: {self.planned} review reminder(s) would be planned. "
+                    "Nothing was saved or sent.")
+        d = self.delivery
+        text = (f"Review reminders for {day}: {self.planned} planned, {d.sent} sent, {d.skipped} skipped, "
+                f"{d.failed} failed, {d.retrying} to retry.")
+        stopped = f"\nDelivery stopped: the mail server could not be used ({d.stopped})." if d.stopped else ""
+        return text + stopped
+
+
+def send_review_reminders(session: Session, settings: ReminderSettings, today: dt.date, *,
+                          dry_run: bool = False, actor: Actor | None = None) -> ReviewRun:
+    """Plan today's review reminders and deliver the review reminders due (commits); a dry
+    run plans, counts and rolls back. Raises MailNotConfigured when no e-mail may be sent."""
+    if settings.mail_unavailable and not dry_run:
+        raise MailNotConfigured(settings.mail_unavailable)
+    planned = plan_review_reminders(session, today, actor=actor)
+    if dry_run:
+        session.rollback()
+        return ReviewRun(today, planned, DeliveryResult(), dry_run=True)
+    session.commit()
+    with open_mailer(settings) as mailer:
+        delivery = deliver_due(session, mailer, settings, worker=worker_id(),
+                               only=Notification.kind.in_(REVIEW_KINDS))
+    if delivery.anything:
+        audit.record(session, actor or Actor.system(), "reviews.delivered", on=today.isoformat(),
+                     **dataclasses.asdict(delivery))
+        session.commit()
+    return ReviewRun(today, planned, delivery)

@@ -13,6 +13,7 @@ from trainer.web.admin import (  # noqa: E402, F401  (registers the routes)
     modules,
     regulation_updates,
     requirements,
+    reviews,
     tokens,
     users,
     views,

@@ -8,6 +8,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -50,6 +51,15 @@ class CourseSettingsForm(FlaskForm):
                                     validators=[InputRequired(), NumberRange(0, 10080)],
                                     description="How long the quiz pauses after that many failed attempts; "
                                                 "0: no pause.")
+    owner = StringField("Owner's e-mail address", validators=[Optional(), Length(max=254)],
+                        description="The person who keeps the content right in law and gets the review "
+                                    "reminders; need not have an account here.")
+    reviewed_on = DateField("Last reviewed on", validators=[Optional()],
+                            description="The day the content was last checked against the law.")
+    review_every_months = IntegerField("Review every (months)", default=12,
+                                       validators=[InputRequired(), NumberRange(1, 120)],
+                                       description="The owner is reminded 30 days before the review "
+                                                   "falls due and again when it is overdue.")
     save = SubmitField("Save")
     confirmed = HiddenField()  # web/admin/confirmation.py
 
@@ -59,7 +69,9 @@ class CourseSettingsForm(FlaskForm):
                           pass_mark=self.pass_mark.data or 0, refresher_months=self.refresher_months.data,
                           due_days=self.due_days.data or 0, show_answers=self.show_answers.data or "",
                           attempts_before_cooldown=self.attempts_before_cooldown.data or 0,
-                          cooldown_minutes=self.cooldown_minutes.data or 0)
+                          cooldown_minutes=self.cooldown_minutes.data or 0,
+                          owner=(self.owner.data or "").strip() or None, reviewed_on=self.reviewed_on.data,
+                          review_every_months=self.review_every_months.data or 0)
 
     def fill_from(self, course: Course) -> None:
         self.title.data = course.title
@@ -70,6 +82,9 @@ class CourseSettingsForm(FlaskForm):
         self.show_answers.data = course.show_answers
         self.attempts_before_cooldown.data = course.attempts_before_cooldown
         self.cooldown_minutes.data = course.cooldown_minutes
+        self.owner.data = course.owner
+        self.reviewed_on.data = course.reviewed_on
+        self.review_every_months.data = course.review_every_months
 
 
 class NewCourseForm(CourseSettingsForm):

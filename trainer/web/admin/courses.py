@@ -46,7 +46,8 @@ def new_course():
             slug = (form.slug.data or "").strip()
             course = create_course(db.session, current_actor(), slug, form.settings())
         except CourseError as error:
-            form.slug.errors = [*form.slug.errors, str(error)]
+            field = form[error.key] if error.key and error.key in form else form.slug
+            field.errors = [*field.errors, str(error)]
         else:
             db.session.commit()
             flash(f"Created “{course.title}”. Add its first module; nobody is assigned the course "
@@ -92,7 +93,8 @@ def course_settings(slug: str):
                                            impact=impact)
             changed, summary = save()
         except CourseError as error:
-            form.title.errors = [*form.title.errors, str(error)]
+            field = form[error.key] if error.key and error.key in form else form.title
+            field.errors = [*field.errors, str(error)]
         else:
             db.session.commit()
             if changed:

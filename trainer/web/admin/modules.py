@@ -22,6 +22,7 @@ from trainer.content.authoring import (
 )
 from trainer.content.diff import side_by_side
 from trainer.content.errors import ValidationFailed
+from trainer.content.review import reviews_needed
 from trainer.extensions import db
 from trainer.models import Module
 from trainer.people.directory import names_of
@@ -114,6 +115,7 @@ def _editor(module: Module, form: EditorForm, *, checked: Checked | None = None,
         people=people, title=working_title(module, draft),
         problem=problem, problem_kind=problem_kind, lines=(form.source.data or "").split("\n"),
         discard_form=DiscardForm(draft_stamp=stamp(draft)), impact=impact,
+        review_needed=reviews_needed(db.session, module_ids=[module.id]),
     ), status
 
 

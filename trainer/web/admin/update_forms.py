@@ -27,7 +27,10 @@ class UpdateForm(FlaskForm):
         SelectChoice("retrain", "Retrain: take the affected modules again"),
         SelectChoice("acknowledge", "Acknowledge: read the update and confirm it"),
     ])
-    module_ids = MultiCheckboxField("Affected modules", coerce=int)
+    module_ids = MultiCheckboxField("Affected modules", coerce=int,
+                                    description="Once published, each is flagged “review needed” (in the "
+                                                "editor and on Review due) until a new version of it is "
+                                                "published.")
     preview = SubmitField("Preview")
     save = SubmitField("Save draft")
     publish = SubmitField("Save and publish")
