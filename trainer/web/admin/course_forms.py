@@ -55,11 +55,11 @@ class CourseSettingsForm(FlaskForm):
                         description="The person who keeps the content right in law and gets the review "
                                     "reminders; need not have an account here.")
     reviewed_on = DateField("Last reviewed on", validators=[Optional()],
-                            description="The day the content was last checked against the law.")
+                            description="The day the content was last compared with the law.")
     review_every_months = IntegerField("Review every (months)", default=12,
-                                       validators=[InputRequired(), NumberRange(1, 120)],
+                                       validators=[Optional(), NumberRange(1, 120)],
                                        description="The owner is reminded 30 days before the review "
-                                                   "falls due and again when it is overdue.")
+                                                   "falls due and again when it is overdue. Empty: 12.")
     save = SubmitField("Save")
     confirmed = HiddenField()  # web/admin/confirmation.py
 
@@ -71,7 +71,7 @@ class CourseSettingsForm(FlaskForm):
                           attempts_before_cooldown=self.attempts_before_cooldown.data or 0,
                           cooldown_minutes=self.cooldown_minutes.data or 0,
                           owner=(self.owner.data or "").strip() or None, reviewed_on=self.reviewed_on.data,
-                          review_every_months=self.review_every_months.data or 0)
+                          review_every_months=self.review_every_months.data or 12)
 
     def fill_from(self, course: Course) -> None:
         self.title.data = course.title
