@@ -137,7 +137,8 @@ ADMIN_PAGES = [("users", "/admin/"), ("courses", "/admin/courses"), ("course", "
                ("editor", "/admin/courses/{course}/modules/{module}"),
                ("versions", "/admin/courses/{course}/modules/{module}/versions"),
                ("requirements", "/admin/requirements"), ("updates", "/admin/updates"),
-               ("tokens", "/admin/tokens"), ("audit", "/admin/audit"), ("mail", "/admin/mail")]
+               ("tokens", "/admin/tokens"), ("audit", "/admin/audit"), ("mail", "/admin/mail"),
+               ("reviews", "/admin/reviews")]
 
 
 def test_main_pages_of_every_role_keep_their_layout_at_desktop_and_phone_widths(
