@@ -126,6 +126,7 @@ def test_a_run_while_another_holds_the_lock_exits_0_and_does_nothing(session, ru
 
 @pytest.mark.parametrize("command", [
     ["reminders", "send"], ["retention", "apply"], ["report", "snapshot"], ["assignments", "sync"],
+    ["courses", "review-reminders"],
 ])
 def test_every_scheduled_command_takes_its_lock(app, runner, command):
     with jobs.job_lock(db.engine, " ".join(command)):

@@ -70,6 +70,15 @@ def test_every_shipped_course_states_its_legal_position_date():
         assert LAW_AS_OF.search(course.intro), f"{slug}: the intro says 'Law as of <date>'"
 
 
+def test_every_shipped_course_names_its_owner_and_last_review():
+    """Issue 16.5: `validate --strict` refuses a course without them; an owner is someone the
+    demo organisation has, so `make run` shows them by name on Admin -> Review due."""
+    demo_addresses = {f"{local}@example.com" for _, local, _, _, _, _ in STAFF}
+    for slug, course in loaded_courses().items():
+        assert course.meta.owner in demo_addresses, slug
+        assert course.meta.reviewed_on is not None, slug
+
+
 def test_course_audiences_name_job_roles_the_demo_organisation_has():
     demo_roles = {job_role for _, _, _, job_role, _, _ in STAFF}
     for course in loaded_courses().values():
