@@ -60,7 +60,8 @@ def test_export_is_a_zip_of_the_course_files(session, client, admin, tmp_path):
         assert archive.read("breach-basics/01-reporting.md").decode() == LESSON
         assert archive.read("breach-basics/course.md").decode() == (  # the canonical course.md
             "---\ntitle: Test course\nsummary: A course for tests.\npass_mark: 80\nrefresher_months: 12\n"
-            "due_days: 30\naudience: everyone\nregulations: []\n---\nWhat this course is about.\n")
+            "due_days: 30\naudience: everyone\nregulations: []\nowner: owner@example.com\n"
+            "reviewed_on: 2026-11-01\n---\nWhat this course is about.\n")
 
 
 def test_export_then_import_changes_nothing(session, client, admin, tmp_path):
