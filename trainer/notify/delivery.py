@@ -8,7 +8,8 @@ Protocol (safe when several runs overlap, on SQLite and PostgreSQL alike):
 3. Rows that no longer need sending (completed, closed, deactivated, retired, acknowledged)
    are marked skipped: sent_at set, last_error "skipped: <why>", read_at set.
 4. Each recipient's remaining reminder rows become one e-mail; each invitation is an e-mail
-   of its own (identity/invitations.py builds it, issuing its set-password link just before).
+   of its own (identity/invitations.py builds it, issuing its set-password link just before),
+   and so is each content-review reminder to a course's owner (notify/review_reminders.py).
    After the server accepts an e-mail its rows are marked sent and committed at once; a
    refusal (5xx) keeps the error on the rows, counts an attempt and schedules a retry (or
    marks them failed after MAIL_MAX_ATTEMPTS); a temporary failure (4xx, time-out, outage)
