@@ -111,6 +111,17 @@ def test_the_list_names_the_owner_and_the_last_review(session, client, admin, tm
     assert "Olga Owner" in page and "someone@elsewhere.example" in page and "1 Jun 2025" in page
 
 
+def test_the_list_says_when_the_owner_has_left(session, client, admin, tmp_path):
+    owner = make_user(session, email="owner@example.com", name="Olga Owner")
+    courses(session, tmp_path, mine="2025-06-01")
+    assert "Account deactivated" not in client.get("/admin/reviews").get_data(as_text=True)
+    owner.active = False
+    session.commit()
+    [row] = review_list(session, TODAY)
+    assert row.owner_left
+    assert "Account deactivated: choose a new owner" in client.get("/admin/reviews").get_data(as_text=True)
+
+
 def test_marking_a_course_reviewed_sets_today_without_a_new_version_and_is_audited(
         session, client, admin, tmp_path):
     courses(session, tmp_path, late="2025-01-01")

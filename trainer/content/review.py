@@ -136,6 +136,7 @@ def reviews_needed(session: Session, *, course_ids: Iterable[int] | None = None,
 class ReviewRow:
     course: Course
     owner_name: str | None  # when the owner is a Trainer user
+    owner_left: bool  # that user is deactivated: someone else should own the course
     due: dt.date | None
     overdue: bool
     due_soon: bool  # due within DUE_WITHIN_DAYS (today included), not overdue
@@ -163,19 +164,20 @@ def review_list(session: Session, today: dt.date) -> list[ReviewRow]:
         overdue = is_overdue(due, today)
         soon = not overdue and due is not None and due <= horizon
         if overdue or soon or needed.get(course.id):
-            rows.append(ReviewRow(course, owners.get((course.owner or "").lower()), due, overdue, soon,
-                                  needed.get(course.id, [])))
+            name, active = owners.get((course.owner or "").lower(), (None, True))
+            rows.append(ReviewRow(course, name, not active, due, overdue, soon, needed.get(course.id, [])))
     return sorted(rows, key=lambda r: (not r.overdue, not r.due_soon, r.due is not None,
                                        r.due or dt.date.min, r.course.title))
 
 
-def _owner_names(session: Session, addresses: list[str]) -> dict[str, str]:
+def _owner_names(session: Session, addresses: list[str]) -> dict[str, tuple[str, bool]]:
+    """Owner address -> (name, active) for the owners who are Trainer users."""
     if not addresses:
         return {}
     lowered = {address.lower() for address in addresses}
-    return {email.lower(): name for email, name in session.execute(
-        select(User.email, User.name).where(func.lower(User.email).in_(lowered),
-                                            User.pseudonymised_at.is_(None)))}
+    return {email.lower(): (name, active) for email, name, active in session.execute(
+        select(User.email, User.name, User.active).where(func.lower(User.email).in_(lowered),
+                                                         User.pseudonymised_at.is_(None)))}
 
 
 def mark_reviewed(session: Session, actor: Actor, course: Course, today: dt.date) -> bool:
