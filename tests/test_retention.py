@@ -11,7 +11,7 @@ from tests.compliance.helpers import complete_course, require, sync
 from tests.factories import make_course, make_user
 from trainer import audit, clock
 from trainer.audit import Actor
-from trainer.models import Assignment, AuditEvent, Certificate, User
+from trainer.models import Assignment, AuditEvent, Certificate, Notification, User
 from trainer.people.accounts import deactivate_user
 
 D = dt.date
@@ -53,6 +53,30 @@ def test_pseudonymises_only_people_gone_longer_than_the_retention_period(app, se
     assert session.scalar(select(Certificate).where(Certificate.user_id == gone.id)) is not None
     again = runner.invoke(args=["retention", "apply", "--as-of", "2026-03-01"])
     assert "0 former employees pseudonymised" in again.output
+
+
+def test_a_pseudonymised_owner_is_taken_off_their_courses_and_review_reminders(app, session, runner):
+    from trainer.content.review import review_list
+    from trainer.notify.review_reminders import plan_review_reminders
+
+    course = make_course(session, modules=1)
+    course.owner, course.reviewed_on = "gone@example.com", D(2020, 1, 1)
+    other = make_course(session, modules=1)
+    other.owner, other.reviewed_on = "someone@example.com", D(2020, 1, 1)
+    gone = make_user(session, email="Gone@Example.com", name="Gone Person")
+    with clock.frozen(D(2024, 1, 2)):
+        plan_review_reminders(session, D(2024, 1, 2))
+    leave(session, gone, D(2024, 2, 1))
+    session.commit()
+    app.config["RETENTION_DAYS"] = 365
+    result = runner.invoke(args=["retention", "apply", "--as-of", "2026-03-01"])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    assert course.owner is None and other.owner == "someone@example.com"
+    assert session.scalars(select(Notification.email).order_by(Notification.id)).all() == [
+        gone.email, "someone@example.com"]
+    assert "gone@example.com" not in str(session.scalars(select(AuditEvent.details)).all()).lower()
+    assert [r.course.owner for r in review_list(session, D(2026, 3, 1))] == [None, "someone@example.com"]
 
 
 def test_old_audit_ips_are_cut_to_their_network_and_the_chain_stays_valid(app, session, runner):

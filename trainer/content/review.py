@@ -191,3 +191,11 @@ def mark_reviewed(session: Session, actor: Actor, course: Course, today: dt.date
     audit.record(session, actor, "course.reviewed", course, course=course.slug,
                  reviewed_on=today.isoformat(), before=before.isoformat() if before else None)
     return True
+
+
+def forget_owner(session: Session, actor: Actor, course: Course, why: str) -> None:
+    """Take the owner off the course (e.g. the person was pseudonymised): the course then has
+    no owner, which validate and the review list ask someone to fix."""
+    meta = dataclasses.replace(course_meta(course), owner=None)
+    write_course(session, course, course.slug, meta, course.intro_source)
+    audit.record(session, actor, "course.owner_removed", course, course=course.slug, why=why)

@@ -3,7 +3,8 @@
 - People deactivated more than RETENTION_DAYS ago are pseudonymised: name and e-mail are
   replaced, and data without a purpose any more (password hash, calendar token, manager,
   hiring date, HR scope, the SCIM link with the identity provider's names for them) is
-  removed. Their training evidence stays, under the pseudonym.
+  removed. Their training evidence stays, under the pseudonym. Courses they owned lose their
+  owner (the content review asks for a new one).
 - IP addresses in the audit trail older than AUDIT_IP_DAYS are cut to their network
   (/24 or /48), which keeps the hash chain valid (see trainer.audit).
 """
@@ -14,12 +15,13 @@ import dataclasses
 import datetime as dt
 import secrets
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from trainer import audit, clock
 from trainer.audit import Actor, ip_prefix
-from trainer.models import AuditEvent, ScimLink, SsoIdentity, User, hr_scope
+from trainer.content.review import forget_owner
+from trainer.models import AuditEvent, Course, Notification, ScimLink, SsoIdentity, User, hr_scope
 
 PSEUDONYM_DOMAIN = "pseudonymised.invalid"
 
@@ -62,6 +64,7 @@ def due_for_pseudonymisation(session: Session, today: dt.date, retention_days: i
 def pseudonymise(session: Session, actor: Actor, user: User) -> None:
     """Replace what identifies `user`; keep their training evidence under the pseudonym."""
     tag = secrets.token_hex(4).upper()
+    _forget_course_ownership(session, actor, user.email, f"former-{tag.lower()}-{user.id}@{PSEUDONYM_DOMAIN}")
     user.name = f"Former employee {tag}"
     user.email = f"former-{tag.lower()}-{user.id}@{PSEUDONYM_DOMAIN}"
     user.password_hash = None
@@ -81,6 +84,16 @@ def pseudonymise(session: Session, actor: Actor, user: User) -> None:
         report.manager_id = None
     session.flush()
     audit.record(session, actor, "user.pseudonymised", user)
+
+
+def _forget_course_ownership(session: Session, actor: Actor, address: str, pseudonym: str) -> None:
+    """A course's owner is an address, not a user: courses the person owned lose their owner
+    (the review list asks for a new one), and review reminders sent to them keep the pseudonym."""
+    old = address.strip().lower()
+    for course in session.scalars(select(Course).where(func.lower(Course.owner) == old)):
+        forget_owner(session, actor, course, "owner pseudonymised")
+    session.execute(update(Notification).where(func.lower(Notification.email) == old)
+                    .values(email=pseudonym).execution_options(synchronize_session=False))
 
 
 def _events_with_full_ips(session: Session, before: dt.date) -> list[AuditEvent]:
