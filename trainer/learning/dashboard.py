@@ -15,7 +15,14 @@ from trainer.compliance.progress import Progress, counting_completions, cutoff_o
 from trainer.compliance.regulation_updates import OpenAcknowledgement, open_acknowledgements
 from trainer.compliance.rows import CourseCard, Cycle
 from trainer.compliance.status import DELTA_REASONS, Thresholds
-from trainer.learning.outline import COURSE_COLUMNS, CYCLE_COLUMNS, Done, completions_of
+from trainer.learning.outline import (
+    COURSE_COLUMNS,
+    CYCLE_COLUMNS,
+    DONE_COLUMNS,
+    Done,
+    completions_in,
+    with_completions,
+)
 from trainer.models import (
     Assignment,
     Course,
@@ -89,9 +96,9 @@ _u, _c = RegulationUpdate.__table__, Course.__table__
 # Built once (every dashboard): one row per current assignment and live module of its
 # course, with the assignment's regulation update (its dates, and whether it names the
 # module). Plain rows: loading them as ORM objects was most of the page.
-_BOARD = (
+_BOARD = with_completions(
     select(_a.c.id, *COURSE_COLUMNS, *CYCLE_COLUMNS, _u.c.effective_on, _u.c.published_at,
-           _m.c.id, _m.c.slug, _m.c.major_floor, _rum.c.module_id)
+           _m.c.id, _m.c.slug, _m.c.major_floor, _rum.c.module_id, *DONE_COLUMNS)
     .select_from(_a)
     .join(_c, _c.c.id == _a.c.course_id)
     .outerjoin(_u, _u.c.id == _a.c.regulation_update_id)
@@ -100,8 +107,7 @@ _BOARD = (
     .outerjoin(_rum, and_(_rum.c.regulation_update_id == _a.c.regulation_update_id,
                           _rum.c.module_id == _m.c.id))
     .where(_a.c.user_id == bindparam("user_id"), _a.c.current == true())
-    .order_by(_a.c.id, _m.c.position, _m.c.id)
-)
+    .order_by(_a.c.id, _m.c.position, _m.c.id), _m)
 
 
 def dashboard(session: Session, user_id: int, today: dt.date, thresholds: Thresholds) -> Dashboard:
@@ -110,22 +116,20 @@ def dashboard(session: Session, user_id: int, today: dt.date, thresholds: Thresh
     by_assignment: dict[int, list[Any]] = {}
     for row in rows:
         by_assignment.setdefault(row[0], []).append(row)
-    completions = completions_of(session, user_id, (row[1] for row in rows))
     items = []
     for group in by_assignment.values():
         cycle = Cycle(group[0][0], CourseCard(*group[0][1:6]), *group[0][6:16])
-        items.append(DashboardItem(view_of(cycle, today, thresholds),
-                                   _progress(cycle, group, completions), today))
+        items.append(DashboardItem(view_of(cycle, today, thresholds), _progress(cycle, group), today))
     items.sort(key=lambda item: urgency(item.view))
     return Dashboard(items, open_acknowledgements(session, user_id))
 
 
-def _progress(cycle: Cycle, rows: Sequence[Any], completions: dict[int, list[tuple[Done, int]]]
-              ) -> Progress[Step, Done]:
-    steps = [Step(row[18], row[19], row[20]) for row in rows if row[18] is not None]
+def _progress(cycle: Cycle, rows: Sequence[Any]) -> Progress[Step, Done]:
+    steps = list({row[18]: Step(row[18], row[19], row[20]) for row in rows if row[18] is not None}.values())
     first = rows[0]
     cutoff = cutoff_of(first[16], first[17]) if first[16] is not None else None
     affected = {row[21] for row in rows if row[21] is not None}
+    completions = completions_in(rows, module_at=18, done_at=22)
     return Progress(steps, counting_completions(steps, completions, cycle.counts_from, affected, cutoff))
 
 

@@ -5,9 +5,9 @@ for the person's current assignment. Someone without an assignment (reading ahea
 every completion of a version at or above the module's major floor.
 
 The employee pages read plain rows, not ORM objects: the course, its live modules, the
-person's current assignment, its regulation update's reach and the person's visits come in
-one Core query; their completions in another; each version's content from the process's
-cache (trainer.learning.content_cache). Loading the same as ORM objects cost most of a
+person's current assignment, its regulation update's reach, the person's visits and
+completions come in one Core query; each version's content from the process's cache
+(trainer.learning.content_cache). Loading the same as ORM objects cost most of a
 page. Writes (the first visit, starting a cycle) load the rows they change.
 """
 
@@ -129,16 +129,35 @@ CYCLE_COLUMNS = tuple(_assignments.c[name] for name in (
 COURSE_COLUMNS = tuple(_courses.c[name] for name in ("id", "slug", "title", "summary", "pass_mark"))
 
 
-def _outline_query(course_matches: Any) -> Select[Any]:
-    """One row per live module with published content (one row with no module for a course
-    without any): the course, the person's current assignment and its regulation update's
-    dates, whether that update names the module, and the person's visit of its version."""
-    a, u, m, v, rum, visit = _assignments, _updates, _modules, _versions, regulation_update_modules, _visits
+# The completed module's version, joined to a completion for its number.
+_done_versions = _versions.alias("done_version")
+# A completion, and its version's number, as the outline and dashboard rows carry them.
+DONE_COLUMNS = (_completions.c.id, _completions.c.module_version_id, _completions.c.completed_at,
+                _completions.c.method, _completions.c.score, _done_versions.c.number)
+
+
+def with_completions(query: Select[Any], modules: Any) -> Select[Any]:
+    """`query` with the person's completions of each module (a row each, oldest first; one row
+    without any for a module never done)."""
     return (
+        query.outerjoin(_completions, and_(_completions.c.user_id == bindparam("user_id"),
+                                           _completions.c.module_id == modules.c.id))
+        .outerjoin(_done_versions, _done_versions.c.id == _completions.c.module_version_id)
+        .order_by(_completions.c.completed_at, _completions.c.id)
+    )
+
+
+def _outline_query(course_matches: Any) -> Select[Any]:
+    """One row per live module with published content and completion of it by the person
+    (one row with no module for a course without any): the course, the person's current
+    assignment and its regulation update's dates, whether that update names the module, the
+    person's visit of its version, and the completion."""
+    a, u, m, v, rum, visit = _assignments, _updates, _modules, _versions, regulation_update_modules, _visits
+    query = (
         select(*COURSE_COLUMNS, _courses.c.retired_at, a.c.id, *CYCLE_COLUMNS,
                u.c.effective_on, u.c.published_at,
                m.c.id, m.c.slug, m.c.major_floor, v.c.id, v.c.content_hash, rum.c.module_id,
-               visit.c.first_seen_at, visit.c.assignment_id)
+               visit.c.first_seen_at, visit.c.assignment_id, *DONE_COLUMNS)
         .select_from(_courses)
         .outerjoin(a, and_(a.c.course_id == _courses.c.id, a.c.user_id == bindparam("user_id"),
                            a.c.current == true()))
@@ -153,21 +172,13 @@ def _outline_query(course_matches: Any) -> Select[Any]:
         .where(course_matches)
         .order_by(m.c.position, m.c.id)
     )
+    return with_completions(query, m)
 
 
 # Built once: these run on every course and module page, where building and keying a
 # statement costs more than the database takes to answer it.
 _OUTLINE_BY_SLUG = _outline_query(_courses.c.slug == bindparam("slug"))
 _OUTLINE_BY_ID = _outline_query(_courses.c.id == bindparam("course_id"))
-_DONE = (
-    select(_completions.c.id, _completions.c.module_id, _completions.c.module_version_id,
-           _completions.c.completed_at, _completions.c.method, _completions.c.score, _versions.c.number)
-    .join(_modules, _modules.c.id == _completions.c.module_id)
-    .join(_versions, _versions.c.id == _completions.c.module_version_id)
-    .where(_completions.c.user_id == bindparam("user_id"),
-           _modules.c.course_id.in_(bindparam("course_ids", expanding=True)))
-    .order_by(_completions.c.completed_at, _completions.c.id)
-)
 _CERTIFICATE = select(Certificate).where(Certificate.assignment_id == bindparam("assignment_id"))
 
 
@@ -192,7 +203,7 @@ def find_course(session: Session, slug: str) -> Course | None:
 def open_course(
     session: Session, user_id: int, slug: str, *, with_certificate: bool = False
 ) -> CourseOutline | None:
-    """The course `slug` as the person sees it (None: no such live course), in two queries;
+    """The course `slug` as the person sees it (None: no such live course), in one query;
     `with_certificate` adds the certificate of a completed cycle (the course page offers it)."""
     rows = session.connection().execute(_OUTLINE_BY_SLUG, {"slug": slug, "user_id": user_id}).all()
     return _outline(session, user_id, rows, with_certificate)
@@ -213,15 +224,16 @@ def _outline(session: Session, user_id: int, rows: Sequence[Any], with_certifica
     first = rows[0]
     course = CourseCard(*first[0:5])
     cycle = Cycle(first[6], course, *first[7:17]) if first[6] is not None else None
-    contents = versions.contents(session, [(row[22], row[23]) for row in rows if row[19] is not None])
+    module_rows = {row[19]: row for row in rows if row[19] is not None}  # the first row of each
+    contents = versions.contents(session, [(row[22], row[23]) for row in module_rows.values()])
     modules = [
         OutlineModule(row[19], row[20], row[21], course, contents[row[22]],
                       Visit(row[25], row[26]) if row[25] is not None else None, row[24] is not None)
-        for row in rows if row[19] is not None
+        for row in module_rows.values()
     ]
     cutoff = cutoff_of(first[17], first[18]) if first[17] is not None else None
     done = counting_completions(
-        modules, completions_of(session, user_id, [course.id]), cycle.counts_from if cycle else None,
+        modules, completions_in(rows, module_at=19, done_at=27), cycle.counts_from if cycle else None,
         {m.id for m in modules if m.affected}, cutoff)
     certificate = None
     if with_certificate and cycle is not None and cycle.completed_on is not None:
@@ -230,14 +242,14 @@ def _outline(session: Session, user_id: int, rows: Sequence[Any], with_certifica
                          [OutlineEntry(m, done.get(m.id)) for m in modules], certificate)
 
 
-def completions_of(session: Session, user_id: int, course_ids: Iterable[int]
-                   ) -> dict[int, list[tuple[Done, int]]]:
-    """The person's completions in these courses by module, oldest first, with their
-    version's number (what counting_completions reads)."""
+def completions_in(rows: Iterable[Any], *, module_at: int, done_at: int) -> dict[int, list[tuple[Done, int]]]:
+    """The completions carried by rows of a query made `with_completions`, by module, oldest
+    first, with their version's number (what counting_completions reads). `module_at` and
+    `done_at`: where the module's id and DONE_COLUMNS are in a row."""
     by_module: dict[int, list[tuple[Done, int]]] = defaultdict(list)
-    ids = sorted(set(course_ids))
-    if not ids:
-        return by_module
-    for row in session.connection().execute(_DONE, {"user_id": user_id, "course_ids": ids}):
-        by_module[row[1]].append((Done(*row[:6]), row[6]))
+    for row in rows:
+        if row[done_at] is not None:
+            module_id = row[module_at]
+            by_module[module_id].append((Done(row[done_at], module_id, *row[done_at + 1:done_at + 5]),
+                                         row[done_at + 5]))
     return by_module

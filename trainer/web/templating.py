@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, url_for
 
 from trainer import clock
 from trainer.extensions import db
@@ -28,6 +29,7 @@ NAVIGATION = [
 def init_templating(app: Flask) -> None:
     app.context_processor(template_globals)
     app.add_template_global(kept_args)
+    app.add_template_global(remembered_url_for, "url_for")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
 
@@ -39,6 +41,24 @@ def template_globals() -> dict[str, Any]:
         "today": clock.today(),
         "unread_notices": unread_notices_for_current_user(),
     }
+
+
+@functools.lru_cache(maxsize=2048)
+def _built_url(script_root: str, endpoint: str, values: tuple[tuple[str, Any], ...]) -> str:
+    return url_for(endpoint, **dict(values))
+
+
+def remembered_url_for(endpoint: str, **values: Any) -> str:
+    """Templates' url_for, remembered per process: a page builds a dozen links (header,
+    outline, pager) and building one cost more than the rest of the page's Python. A path
+    depends only on the endpoint, its values and where the app is mounted (nothing here sets
+    URL defaults or builds by host), so that is the key; least recently used out first.
+    Anything else (`_external`, `_anchor`, a value that is not a short string or a number:
+    search terms carried in links are the visitor's) is built as usual."""
+    if all(not k.startswith("_") and (isinstance(v, int) or (isinstance(v, str) and len(v) <= 100))
+           for k, v in values.items()):
+        return _built_url(request.script_root, endpoint, tuple(sorted(values.items())))
+    return url_for(endpoint, **values)
 
 
 def kept_args(names: tuple[str, ...] | list[str], **changes: Any) -> dict[str, Any]:

@@ -1,0 +1,29 @@
+"""Templates' url_for is remembered per process (trainer.web.templating.remembered_url_for):
+the same links as Flask builds, wherever the app is mounted."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from trainer.web.templating import remembered_url_for
+
+
+@pytest.mark.parametrize("mounted_at", ["", "/training"])
+def test_remembered_links_are_flasks_links_under_each_mount_point(app, mounted_at):
+    cases = [("learn.dashboard", {}), ("static", {"filename": "trainer.css"}),
+             ("learn.module", {"course_slug": "gdpr-basics", "module_slug": "what is personal data"}),
+             ("hr.employees", {"page": 2, "q": "Ada & Bob"})]
+    for _ in range(2):  # built, then remembered
+        with app.test_request_context("/", base_url=f"http://localhost{mounted_at}"):
+            for endpoint, values in cases:
+                assert remembered_url_for(endpoint, **values) == url_for(endpoint, **values)
+                assert remembered_url_for(endpoint, **values).startswith(f"{mounted_at}/")
+
+
+def test_other_arguments_are_built_as_usual(app):
+    with app.test_request_context("/"):
+        assert remembered_url_for("learn.dashboard", _external=True) == "http://localhost/"
+        assert remembered_url_for("learn.course", slug="a", _anchor="modules") == "/courses/a#modules"
+        long = "x" * 101
+        assert remembered_url_for("hr.employees", q=long) == url_for("hr.employees", q=long)
