@@ -102,6 +102,16 @@ def test_the_list_shows_overdue_first_then_due_within_60_days(session, client, a
     assert "(1 day ago)" in page and "Review due" in client.get("/admin/").get_data(as_text=True)
 
 
+def test_the_course_list_shows_the_next_review(session, client, admin, tmp_path):
+    courses(session, tmp_path, fine="2026-11-30", late="2025-06-01", never=None)
+    page = client.get("/admin/courses").get_data(as_text=True)
+    rows = {slug: page[page.index(f"<code>{slug}</code>"):].split("</tr>")[0]
+            for slug in ("fine", "late", "never")}
+    assert "30 Nov 2027" in rows["fine"] and "Overdue" not in rows["fine"]
+    assert "Overdue since 1 Jun 2026" in rows["late"]
+    assert "Never reviewed" in rows["never"]
+
+
 def test_the_list_names_the_owner_and_the_last_review(session, client, admin, tmp_path):
     make_user(session, email="owner@example.com", name="Olga Owner")
     courses(session, tmp_path, mine="2025-06-01")

@@ -17,6 +17,8 @@ from trainer.content.course_settings import (
     retire_course,
     update_course_settings,
 )
+from trainer.content.review import due_on as review_due_on
+from trainer.content.review import is_overdue
 from trainer.extensions import db
 from trainer.models import Assignment, Course, Department, ModuleDraft
 from trainer.web.access import roles_required
@@ -32,7 +34,10 @@ from trainer.web.context import current_actor
 @roles_required("admin")
 def courses():
     rows = db.session.scalars(select(Course).order_by(Course.retired_at.is_not(None), Course.title)).all()
-    return render_template("admin/courses.html", courses=rows)
+    today = clock.today()
+    reviews = {c.id: (due, is_overdue(due, today))
+               for c in rows for due in [review_due_on(c.reviewed_on, c.review_every_months)]}
+    return render_template("admin/courses.html", courses=rows, reviews=reviews)
 
 
 @bp.route("/courses/+new", methods=["GET", "POST"])
