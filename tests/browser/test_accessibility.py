@@ -62,3 +62,7 @@ def test_employee_pages_pass_axe_at_phone_width(session, live_server, page: Page
     for path in ("/me/transcript", "/me/data", "/verify"):
         page.goto(live_server + path)
         check(page, path)
+    page.goto(live_server + "/me/data")
+    page.get_by_role("button", name="Turn on the calendar feed").click()
+    expect(page.locator("#feed-url")).to_be_focused()
+    check(page, "a new calendar address, shown once")

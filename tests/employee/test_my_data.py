@@ -59,25 +59,39 @@ def test_download_holds_my_record_and_not_other_peoples_data(session, client, au
 
 
 def feed_url(page: str) -> str:
-    return re.search(r'id="feed-url" type="text" class="feed-url" readonly value="([^"]+)"', page).group(1)
+    return re.search(r'id="feed-url" type="text" class="secret" readonly autofocus spellcheck="false" '
+                     r'value="([^"]+)"', page).group(1)
 
 
 def calendar_post(client, action):
     return client.post("/me/calendar", data={"csrf_token": csrf_token(client, "/me/data"), "action": action})
 
 
+def turn_on_feed(client) -> str:
+    """POST, then the GET it redirects to (as a browser does): the page that shows the address."""
+    response = calendar_post(client, "enable")
+    assert response.status_code == 302 and response.location == "/me/data?feed=new"
+    return client.get(response.location).get_data(as_text=True)
+
+
 def test_calendar_feed_on_shows_the_url_once_and_serves_due_dates(session, client, auth):
     clock.freeze(dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC))
     user, course = enrol(session, due_days=30)
     auth.login("ada@example.com")
-    page = calendar_post(client, "enable").get_data(as_text=True)
+    page = turn_on_feed(client)
     url = feed_url(page)
     assert url.startswith("http://trainer.test/calendar/") and url.endswith(".ics")
+    # At the top: before the list of what is stored and the calendar section.
+    assert page.index('id="feed-url"') < page.index('id="calendar"') and page.index("<h1>") < page.index(url)
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
     session.expire_all()
     stored = session.get(User, user.id).calendar_token_hash
     assert stored == hash_token(token) and token not in stored
-    assert token not in client.get("/me/data").get_data(as_text=True)  # shown only once
+    again = client.get("/me/data?feed=new").get_data(as_text=True)  # a refresh: shown only once
+    assert token not in again and "was shown once, when it was made" in again
+    assert token not in client.get("/me/data").get_data(as_text=True)
+    session.expire_all()
+    assert session.get(User, user.id).calendar_token_hash == stored  # the refresh made no new address
 
     auth.logout()
     feed = client.get(url.removeprefix("http://trainer.test"))
@@ -92,8 +106,8 @@ def test_calendar_feed_on_shows_the_url_once_and_serves_due_dates(session, clien
 def test_regenerating_or_revoking_the_feed_retires_the_old_url(session, client, auth):
     enrol(session)
     auth.login("ada@example.com")
-    first = feed_url(calendar_post(client, "enable").get_data(as_text=True))
-    second = feed_url(calendar_post(client, "enable").get_data(as_text=True))
+    first = feed_url(turn_on_feed(client))
+    second = feed_url(turn_on_feed(client))
     path = lambda url: url.removeprefix("http://trainer.test")  # noqa: E731
     assert client.get(path(first)).status_code == 404
     assert client.get(path(second)).status_code == 200

@@ -4,7 +4,6 @@ uniqueness, bad input, tokens."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from sqlalchemy import func, select
@@ -23,6 +22,7 @@ from tests.identity.scim import (
     person,
     scim_client,
 )
+from tests.web.test_admin_tokens import shown_token
 from trainer import clock
 from trainer.audit import Actor
 from trainer.models import AuditEvent, Certificate, ModuleCompletion, ScimLink, User
@@ -201,8 +201,9 @@ def test_an_administrator_makes_a_scim_token_on_the_tokens_page(session, client,
     page = client.get("/admin/tokens").get_data(as_text=True)
     assert "http://trainer.test/scim/v2" in page and 'value="scim"' in page
     created = client.post("/admin/tokens", data={"name": "Entra ID", "scopes": ["scim"], "expires_days": 365,
-                                                 "csrf_token": csrf_token(client, "/admin/tokens")})
-    plain = re.search(r"<code>(trn_\S+)</code>", created.get_data(as_text=True)).group(1)
+                                                 "csrf_token": csrf_token(client, "/admin/tokens")},
+                          follow_redirects=True)
+    plain = shown_token(created.get_data(as_text=True))
     provider = Scim(app.test_client(), plain)
     assert provider.post("/Users", okta_user("grace@example.com")).status_code == 201
     assert provider.request("GET", "/Users", None).json["totalResults"] == 1

@@ -12,19 +12,30 @@ from tests.web.authoring import post_confirmed
 from trainer.models import ApiToken
 
 
+def shown_token(html: str) -> str:
+    """The new token on the page the tokens form redirects to."""
+    return re.search(r'id="new-token" type="text" class="secret" readonly autofocus spellcheck="false" '
+                     r'value="(trn_\S{40,})"', html).group(1)
+
+
 def test_create_use_and_revoke_a_token(session, client, auth, app):
     make_user(session, email="admin@example.com", roles=("admin",))
     session.commit()
     auth.login("admin@example.com")
-    page = client.post("/admin/tokens", data={"name": "HRIS nightly sync", "scopes": ["read", "sync"],
-                                              "expires_days": 30,
-                                              "csrf_token": csrf_token(client, "/admin/tokens")})
-    html = page.get_data(as_text=True)
-    assert "shown only once" in html
-    plain = re.search(r"<code>(\S{40,})</code>", html).group(1)
+    posted = client.post("/admin/tokens", data={"name": "HRIS nightly sync", "scopes": ["read", "sync"],
+                                                "expires_days": 30,
+                                                "csrf_token": csrf_token(client, "/admin/tokens")})
     token = session.scalar(select(ApiToken))
+    assert posted.status_code == 302 and posted.location == f"/admin/tokens?created={token.id}"
+    html = client.get(posted.location).get_data(as_text=True)  # the browser follows the redirect
+    assert "shown only this once" in html
+    plain = shown_token(html)
+    assert html.index(plain) < html.index("<table")  # at the top, before the list
     assert plain not in token.token_hash and token.scopes == ["read", "sync"]
+    again = client.get(posted.location).get_data(as_text=True)  # a refresh
+    assert plain not in again and "was shown once, when it was made" in again
     assert plain not in client.get("/admin/tokens").get_data(as_text=True)  # never again
+    assert len(session.scalars(select(ApiToken)).all()) == 1  # refreshing made no new token
 
     api = app.test_client()
     assert api.get("/api/v1/employees", headers={"Authorization": f"Bearer {plain}"}).status_code == 200

@@ -7,6 +7,7 @@ from trainer.models.course import Course, Module, ModuleDraft, ModuleVersion
 from trainer.models.import_columns import ImportColumn
 from trainer.models.job_lock import JobLock
 from trainer.models.notification import NOTIFICATION_KINDS, Notification
+from trainer.models.one_time import OneTimeSecret
 from trainer.models.progress import Certificate, ModuleCompletion, ModuleVisit, QuizAttempt
 from trainer.models.regulation import (
     RegulationUpdate,
@@ -48,6 +49,7 @@ __all__ = [
     "ModuleVersion",
     "ModuleVisit",
     "Notification",
+    "OneTimeSecret",
     "PasswordResetToken",
     "QuizAttempt",
     "RegulationUpdate",

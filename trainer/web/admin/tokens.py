@@ -18,6 +18,8 @@ from trainer.web.admin import bp
 from trainer.web.admin.confirmation import confirm_page, is_confirmed
 from trainer.web.admin.requirement_forms import MultiCheckboxField
 from trainer.web.context import current_actor
+from trainer.web.one_time import keep_for_next_page, take_for_this_page
+from trainer.web.params import query_int
 
 SCOPE_LABELS = {"read": "read: employees, completion status, changes",
                 "sync": "sync: create, update and deactivate employees",
@@ -42,8 +44,8 @@ class RevokeForm(FlaskForm):
 @bp.route("/tokens", methods=["GET", "POST"])
 @roles_required("admin")
 def tokens():
+    """The list and the form; a created token redirects to ?created=<id>, which shows it once."""
     form = TokenForm()
-    created = None
     if form.validate_on_submit():
         try:
             created = create_token(db.session, current_actor(), name=form.name.data or "",
@@ -52,11 +54,13 @@ def tokens():
         except TokenError as error:
             form.name.errors = [*form.name.errors, str(error)]
         else:
+            keep_for_next_page(_new_token(created.token.id), created.plain)
             db.session.commit()
-            form = TokenForm(formdata=None)
-    # The new token is in this response only: never flashed (the session cookie is not secret).
-    return render_template("admin/tokens.html", form=form, created=created, tokens=list_tokens(db.session),
-                           owners=_owners(), revoke_form=RevokeForm(),
+            return redirect(url_for("admin.tokens", created=created.token.id))
+    made = db.session.get(ApiToken, made_id) if (made_id := query_int("created", minimum=1)) else None
+    plain = take_for_this_page(_new_token(made.id)) if made else None
+    return render_template("admin/tokens.html", form=form, made=made, plain=plain,
+                           tokens=list_tokens(db.session), owners=_owners(), revoke_form=RevokeForm(),
                            scim_url=absolute(current_app.config["BASE_URL"], "/scim/v2"),
                            api_url=absolute(current_app.config["BASE_URL"], "/api/v1"))
 
@@ -80,6 +84,11 @@ def revoke_api_token(token_id: int):
             db.session.commit()
             flash(f"Token “{token.name}” is revoked; calls with it now get 401.", "success")
     return redirect(url_for("admin.tokens"))
+
+
+def _new_token(token_id: int) -> str:
+    """The one-time secret's purpose: this token's plain text."""
+    return f"api-token:{token_id}"
 
 
 def _owners() -> dict[int, str]:

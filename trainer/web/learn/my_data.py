@@ -8,6 +8,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 
 from trainer import clock
 from trainer.extensions import db
+from trainer.notify.links import absolute
 from trainer.people.calendar_feed import enable_feed, revoke_feed
 from trainer.people.privacy import privacy_notice
 from trainer.people.subject_access import subject_access_export
@@ -15,17 +16,21 @@ from trainer.web.access import login_required
 from trainer.web.context import current_actor
 from trainer.web.current import signed_in_user
 from trainer.web.learn import bp
+from trainer.web.one_time import keep_for_next_page, take_for_this_page
 
-
-def render_my_data(feed_url: str | None = None):
-    return render_template("learn/my_data.html", notice=privacy_notice(current_app.config),
-                           feed_on=signed_in_user().calendar_token_hash is not None, feed_url=feed_url)
+NEW_FEED = "calendar-feed"  # the one-time secret: a new feed address's token
 
 
 @bp.route("/me/data")
 @login_required
 def my_data():
-    return render_my_data()
+    """With ?feed=new (where turning the feed on redirects): the new address, this once."""
+    token = take_for_this_page(NEW_FEED)
+    feed_url = absolute(current_app.config["BASE_URL"], url_for("public.calendar_feed", token=token)) \
+        if token else None
+    return render_template("learn/my_data.html", notice=privacy_notice(current_app.config),
+                           feed_on=signed_in_user().calendar_token_hash is not None, feed_url=feed_url,
+                           feed_shown_before=feed_url is None and request.args.get("feed") == "new")
 
 
 @bp.route("/me/data.json")
@@ -47,7 +52,6 @@ def calendar_feed():
         flash("Your calendar feed is off; its old address no longer works.", "success")
         return redirect(url_for("learn.my_data") + "#calendar")
     token = enable_feed(db.session, current_actor(), signed_in_user())
+    keep_for_next_page(NEW_FEED, token)  # shown once by the page we redirect to
     db.session.commit()
-    # Shown in this response only, never stored in plain text or put in the session cookie.
-    feed_url = current_app.config["BASE_URL"].rstrip("/") + url_for("public.calendar_feed", token=token)
-    return render_my_data(feed_url)
+    return redirect(url_for("learn.my_data", feed="new"))
