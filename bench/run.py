@@ -80,8 +80,11 @@ def measure_size(kind: str, employees: int, options: Options = Options()) -> dic
             result.update(measure_import_and_sync(url, shape))
     if only & _ON_HISTORY:
         with hr.throwaway_database(kind) as url:
+            loader = hr.make_app(url, cli=True)  # filling and snapshots run as commands do
+            result["prepare"] = hr.prepare(loader, shape)
+            with loader.app_context():
+                db.engine.dispose()
             app = hr.make_app(url)
-            result["prepare"] = hr.prepare(app, shape)
             realistic_module_pages(app)
             if "dashboard" in only:
                 result.update(measure_hr_pages(app, options.runs))
@@ -115,7 +118,7 @@ def measure_import_and_sync(url: str, shape: Shape) -> dict[str, Any]:
     from trainer.people.staff_file import read_staff_bytes
     from trainer.people.staff_import import ImportOptions, plan_import
 
-    app = hr.make_app(url)
+    app = hr.make_app(url, cli=True)
     with app.app_context(), clock.frozen(hr.TODAY):
         upgrade()
         with db.engine.begin() as connection:
