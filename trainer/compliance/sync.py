@@ -29,6 +29,7 @@ from trainer import audit, jobs
 from trainer.audit import Actor
 from trainer.bulk import insert_rows
 from trainer.compliance.calendar import add_months
+from trainer.compliance.counts import merge_counts
 from trainer.compliance.requirements import audience_condition, refresher_months
 from trainer.compliance.status import DELTA_REASONS
 from trainer.models import Assignment, Course, Requirement, User
@@ -103,6 +104,7 @@ def sync_assignments(
         audit.record(session, actor or Actor.system(), "assignments.synced",
                      on=today.isoformat(), **dataclasses.asdict(result))
     session.flush()
+    merge_counts(session)  # the dashboard's counts: fold in what the changes appended
     if result.changes >= BULK_CHANGE:
         _refresh_statistics(session)
     return result

@@ -3,6 +3,7 @@
 from trainer.models.assignment import ASSIGNMENT_REASONS, Assignment
 from trainer.models.audit import AuditEvent
 from trainer.models.base import Base
+from trainer.models.counts import NO_DATE, ComplianceCount
 from trainer.models.course import Course, Module, ModuleDraft, ModuleVersion
 from trainer.models.import_columns import ImportColumn
 from trainer.models.job_lock import JobLock
@@ -31,6 +32,7 @@ __all__ = [
     "API_SCOPES",
     "ASSIGNMENT_REASONS",
     "NOTIFICATION_KINDS",
+    "NO_DATE",
     "REQUIREMENT_STATUSES",
     "ROLES",
     "ApiToken",
@@ -38,6 +40,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Certificate",
+    "ComplianceCount",
     "ComplianceSnapshot",
     "Course",
     "Department",

@@ -1,7 +1,9 @@
 """The HR dashboard's figures: compliance overall, by department and by course.
 
 One SQL aggregate counts current assignments by (department, course, status); the totals,
-departments and courses are sums of its few hundred rows, never a loop over people.
+departments and courses are sums of its few hundred rows, never a loop over people. It reads
+the counts the database keeps (trainer/compliance/counts.py), classified as of today; only
+a manager's team, which those are not kept by, is counted from the assignments themselves.
 "Compliant" means status_sql() is in COMPLIANT (docs/compliance.md).
 """
 
@@ -12,11 +14,12 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, false, func, select
 from sqlalchemy.orm import Session
 
+from trainer.compliance.counts import status_of_counts
 from trainer.compliance.status import Thresholds, status_sql
-from trainer.models import Assignment, Course, Department, User
+from trainer.models import Assignment, ComplianceCount, Course, Department, User
 from trainer.reports.figures import Figures
 from trainer.reports.filters import NO_DEPARTMENT, ReportFilter, current_assignments
 
@@ -39,16 +42,16 @@ def compliance_overview(
     session: Session, today: dt.date, thresholds: Thresholds, filters: ReportFilter
 ) -> Overview:
     """Figures of the current assignments the filter admits, on `today`."""
-    status = status_sql(today, thresholds).label("status")
-    department = func.coalesce(User.department_id, NO_DEPARTMENT).label("department_id")
-    query = select(department, Assignment.course_id, status, func.count().label("n"))
-    query = current_assignments(query.select_from(Assignment), filters, today, thresholds,
-                                status=status)
-    rows = session.execute(query.group_by(department, Assignment.course_id, status)).all()
+    if filters.manager_id:
+        rows = _counted_live(session, today, thresholds, filters)
+    else:
+        rows = _counted_kept(session, today, thresholds, filters)
     total: Counter[str] = Counter()
     departments: dict[int, Counter[str]] = {}
     courses: dict[int, Counter[str]] = {}
     for department_id, course_id, status_name, n in rows:
+        if not n:
+            continue
         total[status_name] += n
         departments.setdefault(department_id, Counter())[status_name] += n
         courses.setdefault(course_id, Counter())[status_name] += n
@@ -57,6 +60,36 @@ def compliance_overview(
         by_department=_breakdown(departments, _department_names(session, departments)),
         by_course=_breakdown(courses, _course_titles(session, courses)),
     )
+
+
+def _counted_kept(
+    session: Session, today: dt.date, thresholds: Thresholds, filters: ReportFilter
+) -> list[Row[Any]]:
+    """(department, course, status, n) from the kept counts."""
+    c = ComplianceCount
+    status = status_of_counts(today, thresholds).label("status")
+    query = select(c.department_id, c.course_id, status, func.sum(c.n))
+    if filters.department_id is not None:
+        query = query.where(c.department_id == filters.department_id)
+    if filters.scope is not None:  # NO_DEPARTMENT is never in a scope, as in people.scope
+        query = query.where(c.department_id.in_(filters.scope) if filters.scope else false())
+    if filters.course_id:
+        query = query.where(c.course_id == filters.course_id)
+    if filters.statuses:
+        query = query.where(status.in_(filters.statuses))
+    return list(session.execute(query.group_by(c.department_id, c.course_id, status)).all())
+
+
+def _counted_live(
+    session: Session, today: dt.date, thresholds: Thresholds, filters: ReportFilter
+) -> list[Row[Any]]:
+    """The same, counted from the current assignments (for filters the counts do not keep)."""
+    status = status_sql(today, thresholds).label("status")
+    department = func.coalesce(User.department_id, NO_DEPARTMENT).label("department_id")
+    query = select(department, Assignment.course_id, status, func.count().label("n"))
+    query = current_assignments(query.select_from(Assignment), filters, today, thresholds,
+                                status=status)
+    return list(session.execute(query.group_by(department, Assignment.course_id, status)).all())
 
 
 def _breakdown(counts: dict[int, Counter[str]], labels: dict[int, str]) -> list[Breakdown]:
