@@ -43,9 +43,9 @@ def compliance_overview(
 ) -> Overview:
     """Figures of the current assignments the filter admits, on `today`."""
     if filters.manager_id:
-        rows = _counted_live(session, today, thresholds, filters)
+        rows = live_counts_by_status(session, today, thresholds, filters)
     else:
-        rows = _counted_kept(session, today, thresholds, filters)
+        rows = kept_counts_by_status(session, today, thresholds, filters)
     total: Counter[str] = Counter()
     departments: dict[int, Counter[str]] = {}
     courses: dict[int, Counter[str]] = {}
@@ -62,7 +62,7 @@ def compliance_overview(
     )
 
 
-def _counted_kept(
+def kept_counts_by_status(
     session: Session, today: dt.date, thresholds: Thresholds, filters: ReportFilter
 ) -> list[Row[Any]]:
     """(department, course, status, n) from the kept counts."""
@@ -80,7 +80,7 @@ def _counted_kept(
     return list(session.execute(query.group_by(c.department_id, c.course_id, status)).all())
 
 
-def _counted_live(
+def live_counts_by_status(
     session: Session, today: dt.date, thresholds: Thresholds, filters: ReportFilter
 ) -> list[Row[Any]]:
     """The same, counted from the current assignments (for filters the counts do not keep)."""
