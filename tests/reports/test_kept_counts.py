@@ -15,7 +15,13 @@ from tests.compliance.helpers import complete_module, require, sync
 from tests.factories import get_or_create_department, make_course, make_user, publish_version
 from trainer import clock
 from trainer.audit import Actor
-from trainer.compliance.counts import count_mismatches, live_counts, merge_counts, rebuild_counts, stored_counts
+from trainer.compliance.counts import (
+    count_mismatches,
+    live_counts,
+    merge_counts,
+    rebuild_counts,
+    stored_counts,
+)
 from trainer.compliance.publishing import apply_published_content
 from trainer.compliance.reopening import Reopening, reopen
 from trainer.compliance.status import Thresholds
@@ -54,8 +60,9 @@ class World:
     def __init__(self, session):
         self.session = session
         self.day = START
-        self.courses = [make_course(session, modules=2, due_days=30, refresher_months=12) for _ in range(2)]
-        self.people = [make_user(session, department=DEPARTMENTS[i % 3], password=None) for i in range(PEOPLE)]
+        self.courses = [make_course(session, modules=2, due_days=30) for _ in range(2)]
+        self.people = [make_user(session, department=DEPARTMENTS[i % 3], password=None)
+                       for i in range(PEOPLE)]
         self.people[4].department = None
         for course in self.courses:
             require(session, course)
@@ -107,7 +114,8 @@ class World:
     def import_(self, who, name):
         person = self.people[who]
         raw = f"email,name,department\n{person.email},{person.name},{name}\n".encode()
-        plan = plan_import(self.session, read_staff_bytes(raw), ImportOptions(), authority=Authority.operator())
+        plan = plan_import(self.session, read_staff_bytes(raw), ImportOptions(),
+                           authority=Authority.operator())
         with clock.frozen(self.day):
             apply_import(self.session, Actor.cli(), plan, self.day)
 
@@ -140,10 +148,10 @@ def assert_kept_equals_live(session, today, filters):
         figures(live_counts_by_status(session, today, thresholds, filters))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
-@given(steps=st.lists(operations, min_size=1, max_size=12), offsets=st.lists(st.integers(-60, 400), max_size=3),
-       status=st.sampled_from((None, *STATUS_GROUPS)))
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(steps=st.lists(operations, min_size=1, max_size=12),
+       offsets=st.lists(st.integers(-60, 400), max_size=3), status=st.sampled_from((None, *STATUS_GROUPS)))
 def test_kept_counts_equal_a_recount_after_any_operations(session, steps, offsets, status):
     world = World(session)
     for step in steps:
@@ -163,7 +171,8 @@ def test_kept_counts_equal_a_recount_after_any_operations(session, steps, offset
         assert_kept_equals_live(session, day, ReportFilter(status=status))
     merge_counts(session, at_least=1)
     assert count_mismatches(session) == []
-    assert session.scalar(select(func.count()).select_from(ComplianceCount).where(ComplianceCount.n == 0)) == 0
+    zero = select(func.count()).select_from(ComplianceCount).where(ComplianceCount.n == 0)
+    assert session.scalar(zero) == 0
 
 
 def test_the_dashboard_reads_the_kept_counts_and_a_manager_filter_the_assignments(session):
@@ -176,7 +185,8 @@ def test_the_dashboard_reads_the_kept_counts_and_a_manager_filter_the_assignment
     # Tamper with the kept counts: the dashboard follows them, except for a manager's team.
     session.execute(update(ComplianceCount).values(n=ComplianceCount.n * 10))
     assert compliance_overview(session, START, thresholds, ReportFilter()).total.assigned == 30
-    assert compliance_overview(session, START, thresholds, ReportFilter(manager_id=boss.id)).total.assigned == 2
+    team_only = ReportFilter(manager_id=boss.id)
+    assert compliance_overview(session, START, thresholds, team_only).total.assigned == 2
     assert [m.live for m in count_mismatches(session)] == [3]
     rebuild_counts(session)
     assert count_mismatches(session) == []
@@ -197,3 +207,21 @@ def test_kept_counts_follow_a_department_and_a_leaver(session):
     session.execute(update(User).where(User.id == ann.id).values(active=False))
     assert stored_counts(session) == {}
     assert live_counts(session) == {}
+
+
+def test_report_counts_checks_and_repairs(session, runner):
+    course = make_course(session, modules=1)
+    make_user(session, department="Sales")
+    require(session, course)
+    sync(session, START)
+    session.commit()
+    checked = runner.invoke(args=["report", "counts"])
+    assert checked.exit_code == 0 and "equal a recount" in checked.output
+    session.execute(update(ComplianceCount).values(n=ComplianceCount.n + 1))
+    session.commit()
+    checked = runner.invoke(args=["report", "counts"])
+    assert checked.exit_code == 1 and "kept 2, recounted 1" in checked.output
+    repaired = runner.invoke(args=["report", "counts", "--repair"])
+    assert repaired.exit_code == 0 and "now equal" in repaired.output
+    session.expire_all()
+    assert count_mismatches(session) == []

@@ -1,4 +1,5 @@
-"""`trainer report ...`: completion matrix and audit evidence exports, monthly snapshots."""
+"""`trainer report ...`: completion matrix and audit evidence exports, monthly snapshots, the
+dashboard's kept counts checked against the assignments."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from trainer import clock
+from trainer import audit, clock, jobs
 from trainer.audit import Actor
 from trainer.commands.options import as_of_option, scheduled_job
+from trainer.compliance.counts import count_mismatches, rebuild_counts
 from trainer.compliance.status import Thresholds
 from trainer.extensions import db
 from trainer.models import Course, Department
@@ -117,6 +119,30 @@ def snapshot_command(as_of: dt.date | None) -> None:
         click.echo(f"Snapshots taken for {', '.join(d.isoformat() for d in taken)}.")
     else:
         click.echo("Every month of the past year already has its snapshot.")
+
+
+@report_group.command("counts")
+@click.option("--repair", is_flag=True, help="Recount them from the assignments when they differ.")
+@with_appcontext
+def counts_command(repair: bool) -> None:
+    """Check the HR dashboard's kept counts against a recount of the assignments (exit 1
+    when they differ and --repair was not given)."""
+    jobs.serialize(db.session, "assignments")  # no sync merges them meanwhile
+    differences = count_mismatches(db.session)
+    if not differences:
+        click.echo("The dashboard's counts equal a recount of the assignments.")
+        return
+    click.echo(f"{len(differences)} of the dashboard's counts differ from a recount:", err=True)
+    for m in differences[:20]:
+        department, course, stage, due_on, expires_on = m.key
+        click.echo(f"  department {department}, course {course}, {stage}, due {due_on}, expires "
+                   f"{expires_on}: kept {m.stored}, recounted {m.live}", err=True)
+    if not repair:
+        raise SystemExit(1)
+    rebuild_counts(db.session)
+    audit.record(db.session, Actor.cli(), "report.counts_rebuilt", differences=len(differences))
+    db.session.commit()
+    click.echo("Recounted: the dashboard's counts now equal the assignments.")
 
 
 def _filters(department: str | None, course: str | None) -> ReportFilter:

@@ -55,7 +55,7 @@ def expires_key(a: Any = Assignment) -> ColumnElement[dt.date]:
     return case((reads_expiry, func.coalesce(a.expires_on, literal(NO_DATE))), else_=literal(NO_DATE))
 
 
-def status_of_counts(today: dt.date, thresholds: Thresholds = Thresholds()) -> ColumnElement[str]:
+def status_of_counts(today: dt.date, thresholds: Thresholds) -> ColumnElement[str]:
     """status_sql() over a ComplianceCount key: the same rules in the same order. NO_DATE
     makes "expires_on < today" and "due_on < today" false, as a missing date does there."""
     c = ComplianceCount
@@ -77,7 +77,7 @@ def status_of_counts(today: dt.date, thresholds: Thresholds = Thresholds()) -> C
     )
 
 
-def _live_key_columns() -> list[ColumnElement[Any]]:
+def _live_key_columns() -> list[Any]:
     department = func.coalesce(User.department_id, 0)
     return [department, Assignment.course_id, stage_of(), due_key(), expires_key()]
 
@@ -91,13 +91,13 @@ def _live() -> Any:
 
 
 def live_counts(session: Session) -> dict[Key, int]:
-    return {tuple(row[:5]): row[5] for row in session.execute(_live())}  # type: ignore[misc]
+    return {tuple(row[:5]): row[5] for row in session.execute(_live())}
 
 
 def stored_counts(session: Session) -> dict[Key, int]:
     c = ComplianceCount
-    rows = session.execute(select(c.department_id, c.course_id, c.stage, c.due_on, c.expires_on, func.sum(c.n))
-                           .group_by(c.department_id, c.course_id, c.stage, c.due_on, c.expires_on))
+    key = (c.department_id, c.course_id, c.stage, c.due_on, c.expires_on)
+    rows = session.execute(select(*key, func.sum(c.n)).group_by(*key))
     return {tuple(row[:5]): int(row[5]) for row in rows if row[5]}  # type: ignore[misc]
 
 
@@ -147,14 +147,15 @@ def merge_counts(session: Session, *, at_least: int = MERGE_AT) -> int:
     return unmerged if unmerged >= at_least else 0
 
 
-_KEY = "department_id, course_id, stage, due_on, expires_on"
 # Every row of a key an unmerged row touches is deleted and summed into one merged row.
-_PG_MERGE = f"""
-WITH touched AS (SELECT DISTINCT {_KEY} FROM compliance_counts WHERE NOT merged),
+_PG_MERGE = """
+WITH touched AS (SELECT DISTINCT department_id, course_id, stage, due_on, expires_on
+                 FROM compliance_counts WHERE NOT merged),
 gone AS (DELETE FROM compliance_counts c USING touched t
          WHERE (c.department_id, c.course_id, c.stage, c.due_on, c.expires_on)
              = (t.department_id, t.course_id, t.stage, t.due_on, t.expires_on)
          RETURNING c.department_id, c.course_id, c.stage, c.due_on, c.expires_on, c.n)
-INSERT INTO compliance_counts ({_KEY}, n, merged)
-SELECT {_KEY}, SUM(n), true FROM gone GROUP BY {_KEY} HAVING SUM(n) <> 0
+INSERT INTO compliance_counts (department_id, course_id, stage, due_on, expires_on, n, merged)
+SELECT department_id, course_id, stage, due_on, expires_on, SUM(n), true FROM gone
+GROUP BY department_id, course_id, stage, due_on, expires_on HAVING SUM(n) <> 0
 """

@@ -33,7 +33,8 @@ class ComplianceCount(Base):
         Index("uq_compliance_counts_key", "department_id", "course_id", "stage", "due_on", "expires_on",
               unique=True, sqlite_where=text("merged"), postgresql_where=text("merged")),
         # The dashboard's read, one department's or all: the rows from the index alone.
-        Index("ix_compliance_counts_read", "department_id", "course_id", "stage", "due_on", "expires_on", "n"),
+        Index("ix_compliance_counts_read", "department_id", "course_id", "stage", "due_on", "expires_on",
+              "n"),
         Index("ix_compliance_counts_unmerged", "id", sqlite_where=text("NOT merged"),
               postgresql_where=text("NOT merged")),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Row, false, func, select
@@ -64,7 +65,7 @@ def compliance_overview(
 
 def kept_counts_by_status(
     session: Session, today: dt.date, thresholds: Thresholds, filters: ReportFilter
-) -> list[Row[Any]]:
+) -> Sequence[Row[int, int, str, int]]:
     """(department, course, status, n) from the kept counts."""
     c = ComplianceCount
     status = status_of_counts(today, thresholds).label("status")
@@ -77,19 +78,19 @@ def kept_counts_by_status(
         query = query.where(c.course_id == filters.course_id)
     if filters.statuses:
         query = query.where(status.in_(filters.statuses))
-    return list(session.execute(query.group_by(c.department_id, c.course_id, status)).all())
+    return session.execute(query.group_by(c.department_id, c.course_id, status)).all()
 
 
 def live_counts_by_status(
     session: Session, today: dt.date, thresholds: Thresholds, filters: ReportFilter
-) -> list[Row[Any]]:
+) -> Sequence[Row[int, int, str, int]]:
     """The same, counted from the current assignments (for filters the counts do not keep)."""
     status = status_sql(today, thresholds).label("status")
     department = func.coalesce(User.department_id, NO_DEPARTMENT).label("department_id")
     query = select(department, Assignment.course_id, status, func.count().label("n"))
     query = current_assignments(query.select_from(Assignment), filters, today, thresholds,
                                 status=status)
-    return list(session.execute(query.group_by(department, Assignment.course_id, status)).all())
+    return session.execute(query.group_by(department, Assignment.course_id, status)).all()
 
 
 def _breakdown(counts: dict[int, Counter[str]], labels: dict[int, str]) -> list[Breakdown]:

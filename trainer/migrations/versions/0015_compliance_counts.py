@@ -42,7 +42,7 @@ KEY = "department_id, course_id, stage, due_on, expires_on"
 
 
 def keyed(r):
-    return f"{r}.course_id, {stage(r)}, {due(r)}, {expires(r)}"
+    return f"{r}.course_id AS course_id, {stage(r)} AS stage, {due(r)} AS due_on, {expires(r)} AS expires_on"
 
 
 # --- SQLite: a row trigger per change adds +1/-1 into the key's merged row ----------------
