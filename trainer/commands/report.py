@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from trainer import audit, clock, jobs
 from trainer.audit import Actor
 from trainer.commands.options import as_of_option, scheduled_job
-from trainer.compliance.counts import count_mismatches, rebuild_counts
+from trainer.compliance.counts import count_mismatches, merge_counts, rebuild_counts
 from trainer.compliance.status import Thresholds
 from trainer.extensions import db
 from trainer.models import Course, Department
@@ -128,8 +128,10 @@ def counts_command(repair: bool) -> None:
     """Check the HR dashboard's kept counts against a recount of the assignments (exit 1
     when they differ and --repair was not given)."""
     jobs.serialize(db.session, "assignments")  # no sync merges them meanwhile
+    merge_counts(db.session)
     differences = count_mismatches(db.session)
     if not differences:
+        db.session.commit()
         click.echo("The dashboard's counts equal a recount of the assignments.")
         return
     click.echo(f"{len(differences)} of the dashboard's counts differ from a recount:", err=True)

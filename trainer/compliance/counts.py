@@ -11,7 +11,8 @@ Triggers (migration 0015) keep the rows in the same transaction as every change 
 assignment or of a person's department or active flag, whatever code makes it (ORM, bulk
 UPDATE, COPY): SQLite adds into the key's one merged row; PostgreSQL appends the net change
 of each statement as an unmerged row, so concurrent writers never wait on a counter row.
-`merge_counts` folds those in (every sync does, under the sync lock). `rebuild_counts` and
+`merge_counts` folds those in (a sync that changed something does, under the sync lock,
+and so does `trainer report counts`). `rebuild_counts` and
 `count_mismatches` recount from the assignments (`trainer report counts`).
 """
 
@@ -28,8 +29,6 @@ from trainer.compliance.status import DELTA_REASONS, Thresholds
 from trainer.models import NO_DATE, Assignment, ComplianceCount, User
 
 Key = tuple[int, int, str, dt.date, dt.date]  # department (0: none), course, stage, due, expires
-# Unmerged rows (PostgreSQL) worth a merge; below this the dashboard sums them as they are.
-MERGE_AT = 500
 
 
 def stage_of(a: Any = Assignment) -> ColumnElement[str]:
@@ -131,20 +130,19 @@ def rebuild_counts(session: Session) -> None:
         session.execute(insert(c).from_select(columns, recount))
 
 
-def merge_counts(session: Session, *, at_least: int = MERGE_AT) -> int:
-    """Fold unmerged rows into one row per key, when there are `at_least` of them, and drop
-    merged rows that count nothing. Returns how many unmerged rows were folded.
+def merge_counts(session: Session) -> None:
+    """Fold PostgreSQL's unmerged rows into one merged row per key; drop SQLite's merged rows
+    that count nothing (its triggers leave them; PostgreSQL's merge never writes one).
 
     Callers hold the sync lock (jobs.serialize "assignments"): two merges never interleave.
     On PostgreSQL the delete and the insert are one statement (one snapshot): rows other
     transactions append meanwhile stay as they are, to be merged next time.
     """
-    c = ComplianceCount.__table__
-    unmerged = session.scalar(select(func.count()).select_from(c).where(c.c.merged.is_(False))) or 0
-    if unmerged and unmerged >= at_least and session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         session.execute(text(_PG_MERGE))
-    session.execute(delete(c).where(c.c.merged.is_(True), c.c.n == 0))
-    return unmerged if unmerged >= at_least else 0
+    else:
+        c = ComplianceCount.__table__
+        session.execute(delete(c).where(c.c.merged.is_(True), c.c.n == 0))
 
 
 # Every row of a key an unmerged row touches is deleted and summed into one merged row.

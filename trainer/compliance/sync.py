@@ -103,8 +103,9 @@ def sync_assignments(
     if result.changes:
         audit.record(session, actor or Actor.system(), "assignments.synced",
                      on=today.isoformat(), **dataclasses.asdict(result))
+        session.flush()
+        merge_counts(session)  # the dashboard's counts: fold in what changed since the last merge
     session.flush()
-    merge_counts(session)  # the dashboard's counts: fold in what the changes appended
     if result.changes >= BULK_CHANGE:
         _refresh_statistics(session)
     return result
