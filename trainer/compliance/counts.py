@@ -124,7 +124,10 @@ def rebuild_counts(session: Session) -> None:
     recount = _live().add_columns(literal(True))
     if session.get_bind().dialect.name == "postgresql":
         gone = delete(c).returning(c.c.id).cte("gone")
-        session.execute(insert(c).from_select(columns, recount).add_cte(gone))
+        # Reading `gone` makes the delete finish before the first row goes in (the unique
+        # index on merged keys would refuse the new row while the old one is still there).
+        emptied = select(func.count()).select_from(gone).scalar_subquery() >= 0
+        session.execute(insert(c).from_select(columns, recount.where(emptied)).add_cte(gone))
     else:
         session.execute(delete(c))
         session.execute(insert(c).from_select(columns, recount))
