@@ -1,7 +1,7 @@
 """The counts the database keeps for the HR dashboard always equal a recount of the
 assignments, after any sequence of the operations that move them, on both databases; and
 the dashboard's figures from them equal the figures counted from the assignments, on any
-day and with any filter (trainer/compliance/counts.py, migration 0015)."""
+day and with any filter (trainer/compliance/counts.py, migration 0017)."""
 
 from __future__ import annotations
 

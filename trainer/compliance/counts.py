@@ -7,7 +7,7 @@ expiry; NO_DATE where the stage ignores one). `status_of_counts(today)` classifi
 any day with the same rules, so the dashboard sums a few thousand rows, already grouped,
 instead of scanning every current assignment and the people they belong to.
 
-Triggers (migration 0015) keep the rows in the same transaction as every change of an
+Triggers (migration 0017) keep the rows in the same transaction as every change of an
 assignment or of a person's department or active flag, whatever code makes it (ORM, bulk
 UPDATE, COPY): SQLite adds into the key's one merged row; PostgreSQL appends the net change
 of each statement as an unmerged row, so concurrent writers never wait on a counter row.

@@ -22,7 +22,7 @@ class ComplianceCount(Base):
     course, `stage` (completed, closed, refresher, update, started, not_started) and the two
     dates it compares with today (NO_DATE where the stage does not look at one). Database
     triggers on assignments and users keep the rows in the same transaction as every change
-    (migration 0015); nothing in Python writes them except merging and rebuilding. Plain
+    (migration 0017); nothing in Python writes them except merging and rebuilding. Plain
     ids, not foreign keys: a row may outlive its course until it is merged away.
     """
 

@@ -1,15 +1,15 @@
 """HR dashboard figures kept by the database: counts of current assignments per department,
 course and what their status depends on, maintained by triggers, filled from today's rows.
 
-Revision ID: 0015_compliance_counts
-Revises: 0014_import_columns
+Revision ID: 0017_compliance_counts
+Revises: 0016_one_time_secrets
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0015_compliance_counts"
-down_revision = "0014_import_columns"
+revision = "0017_compliance_counts"
+down_revision = "0016_one_time_secrets"
 branch_labels = None
 depends_on = None
 
