@@ -77,6 +77,7 @@ def prepare(app: Any, shape: Shape) -> dict[str, Any]:
     """Migrate, fill with `shape`, analyse, and take the monthly snapshots (as cron would)."""
     from flask_migrate import upgrade
 
+    from trainer.compliance.counts import merge_counts
     from trainer.reports.trend import take_snapshots
 
     with app.app_context():
@@ -85,6 +86,10 @@ def prepare(app: Any, shape: Shape) -> dict[str, Any]:
         with db.engine.begin() as connection:
             counts = generate(connection, shape)
         generated = time.perf_counter() - started
+        # The generator's COPYs left the dashboard's counts as one unmerged row per key and
+        # chunk on PostgreSQL; a sync would merge them (trainer/compliance/counts.py).
+        merge_counts(db.session)
+        db.session.commit()
         _analyse()
         started = time.perf_counter()
         with clock.frozen(TODAY):
