@@ -23,12 +23,13 @@ def filter_choices(session: Session, scope: frozenset[int] | None) -> Choices:
     departments = select(Department.id, Department.name).order_by(Department.name)
     if scope is not None:
         departments = departments.where(Department.id.in_(scope))
+    # IN over the reports' manager ids, not a join made DISTINCT: half the time or less on
+    # both databases (every active person is read either way; issue 20.2).
+    reports = restrict_to_scope(select(User.manager_id).where(User.active.is_(True)),
+                                set(scope) if scope is not None else None)
     manager = aliased(User)
-    managers = (
-        select(manager.id, manager.name).join(User, User.manager_id == manager.id)
-        .where(User.active.is_(True)).distinct().order_by(manager.name, manager.id)
-    )
-    managers = restrict_to_scope(managers, set(scope) if scope is not None else None)
+    managers = (select(manager.id, manager.name).where(manager.id.in_(reports))
+                .order_by(manager.name, manager.id))
     courses = select(Course.id, Course.title).where(Course.retired_at.is_(None)).order_by(Course.title)
     return Choices(
         departments=[(id_, name) for id_, name in session.execute(departments)],
