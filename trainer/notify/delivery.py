@@ -65,6 +65,11 @@ class DeliveryResult:
     stopped: str | None = None  # why delivery stopped early (server unreachable)
 
     @property
+    def ok(self) -> bool:
+        """Nothing was refused or given up on (a run's exit status follows it)."""
+        return not (self.failed or self.retrying)
+
+    @property
     def anything(self) -> bool:
         return bool(self.sent or self.skipped or self.retrying or self.failed or self.released)
 

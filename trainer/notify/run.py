@@ -35,7 +35,7 @@ class RunSummary:
     @property
     def ok(self) -> bool:
         """Nothing was refused or left undelivered because of an error."""
-        return not (self.delivery.failed or self.delivery.retrying)
+        return self.delivery.ok
 
     def text(self) -> str:
         day = self.day.isoformat()
@@ -105,7 +105,7 @@ class ReviewRun:
 
     @property
     def ok(self) -> bool:
-        return not (self.delivery.failed or self.delivery.retrying)
+        return self.delivery.ok
 
     def text(self) -> str:
         day = self.day.isoformat()
