@@ -144,9 +144,9 @@ def dashboard_queries(session: Any, filters: Any) -> None:
     from trainer.reports.dashboard import compliance_overview
     from trainer.reports.trend import compliance_trend
 
-    overview = compliance_overview(session, TODAY, THRESHOLDS, filters)
+    choices = filter_choices(session, filters)
+    overview = compliance_overview(session, TODAY, THRESHOLDS, filters, choices)
     compliance_trend(session, TODAY, THRESHOLDS, filters, overview.total)
-    filter_choices(session, filters.scope)
 
 
 def measure_dashboard(app: Any, runs: int) -> dict[str, Any]:

@@ -69,3 +69,29 @@ def test_thresholds_decide_due_soon_and_expiring(session):
     assert total["due_soon"] == 3 and total["in_progress"] == 0 and total["not_started"] == 0
     assert total["expiring"] == 1 and total["completed"] == 3
     assert total.compliant == 4  # thresholds never change who is compliant
+
+
+def test_figures_are_labelled_from_the_filter_options_and_a_retired_course_still_by_title(
+    session, statements
+):
+    """The page passes its filter options; names they lack (a course retired since the
+    last sync still has current assignments) are read, in one statement."""
+    from trainer.audit import Actor
+    from trainer.content.course_settings import retire_course
+    from trainer.reports.choices import filter_choices
+
+    org = build_org(session)
+    choices = filter_choices(session, ReportFilter())
+    statements.clear()
+    labelled = compliance_overview(session, TODAY, T, ReportFilter(), choices)
+    assert len(statements) == 1  # the counts; every name came with the options
+    assert [row.label for row in labelled.by_course] == ["Course A", "Course B"]
+    assert [row.label for row in labelled.by_department] == ["Sales", "Support"]
+
+    retire_course(session, Actor.cli(), org.course_a)
+    choices = filter_choices(session, ReportFilter())
+    assert [title for _, title in choices.courses] == ["Course B"]
+    statements.clear()
+    overview = compliance_overview(session, TODAY, T, ReportFilter(), choices)
+    assert len(statements) == 2  # the counts, then Course A's title
+    assert figures_by_label(overview.by_course)["Course A"].assigned == 5

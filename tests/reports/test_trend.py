@@ -10,7 +10,7 @@ from tests.factories import make_course, make_user
 from tests.reports.dataset import TODAY, assign, build_org
 from trainer.audit import Actor
 from trainer.compliance.status import Thresholds
-from trainer.models import Assignment, ComplianceSnapshot
+from trainer.models import Assignment, ComplianceSnapshot, User
 from trainer.reports.dashboard import compliance_overview
 from trainer.reports.filters import ReportFilter
 from trainer.reports.trend import compliance_trend, month_ends, reconstruct, take_snapshots
@@ -97,3 +97,20 @@ def test_snapshots_answer_department_and_scope_filters(session):
     team = ReportFilter(manager_id=org.sam.id)
     trend = {p.day: (p.assigned, p.compliant) for p in compliance_trend(session, TODAY, T, team, live)}
     assert trend[last_month] == reconstruct(session, [last_month], T, team)[last_month] == (3, 0)
+
+
+def test_a_month_with_a_snapshot_but_nobody_in_the_filter_reads_zero_not_history(session):
+    """Snapshots are history as it stood: a department nobody was in when they were taken
+    shows nobody, even after someone with years of history moves into it."""
+    history(session)
+    take_snapshots(session, Actor.cli(), TODAY, T)
+    pat = session.scalars(select(User).where(User.name == "Pat")).one()
+    newcomer = make_user(session, name="Una", department="Legal")  # creates Legal
+    pat.department_id = newcomer.department_id
+    session.commit()
+    legal = ReportFilter(department_id=newcomer.department_id)
+    live = compliance_overview(session, TODAY, T, legal).total
+    trend = compliance_trend(session, TODAY, T, legal, live)
+    assert [(p.assigned, p.compliant) for p in trend[:-1]] == [(0, 0)] * 11
+    # Live history would have counted Pat in Legal in every one of those months:
+    assert reconstruct(session, [D(2025, 7, 31)], T, legal)[D(2025, 7, 31)] == (1, 1)

@@ -12,15 +12,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import Row, false, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from trainer.compliance.counts import status_of_counts
 from trainer.compliance.status import Thresholds, status_sql
 from trainer.models import Assignment, ComplianceCount, Course, Department, User
+from trainer.reports.choices import Choices
 from trainer.reports.figures import Figures
 from trainer.reports.filters import NO_DEPARTMENT, ReportFilter, current_assignments
 
@@ -40,9 +40,13 @@ class Overview:
 
 
 def compliance_overview(
-    session: Session, today: dt.date, thresholds: Thresholds, filters: ReportFilter
+    session: Session, today: dt.date, thresholds: Thresholds, filters: ReportFilter,
+    choices: Choices | None = None,
 ) -> Overview:
-    """Figures of the current assignments the filter admits, on `today`."""
+    """Figures of the current assignments the filter admits, on `today`.
+
+    `choices`: the filter form's options, when the page has them anyway; their names label
+    the breakdowns, so only a name not among them (a retired course's) is looked up."""
     if filters.manager_id:
         rows = live_counts_by_status(session, today, thresholds, filters)
     else:
@@ -58,8 +62,9 @@ def compliance_overview(
         courses.setdefault(course_id, Counter())[status_name] += n
     return Overview(
         total=Figures(dict(total)),
-        by_department=_breakdown(departments, _department_names(session, departments)),
-        by_course=_breakdown(courses, _course_titles(session, courses)),
+        by_department=_breakdown(departments, _department_names(
+            session, departments, choices.departments if choices else ())),
+        by_course=_breakdown(courses, _course_titles(session, courses, choices.courses if choices else ())),
     )
 
 
@@ -98,11 +103,25 @@ def _breakdown(counts: dict[int, Counter[str]], labels: dict[int, str]) -> list[
     return sorted(rows, key=lambda b: b.label.lower())
 
 
-def _department_names(session: Session, ids: Any) -> dict[int, str]:
-    names = dict(session.execute(select(Department.id, Department.name).where(Department.id.in_(ids))).all())
-    names[NO_DEPARTMENT] = "No department"
-    return names
+Names = Iterable[tuple[int, str]]
 
 
-def _course_titles(session: Session, ids: Any) -> dict[int, str]:
-    return dict(session.execute(select(Course.id, Course.title).where(Course.id.in_(ids))).all())
+def _department_names(session: Session, ids: Collection[int], known: Names) -> dict[int, str]:
+    names = _look_up(session, Department.id, Department.name, ids, dict(known))
+    return {**names, NO_DEPARTMENT: "No department"}
+
+
+def _course_titles(session: Session, ids: Collection[int], known: Names) -> dict[int, str]:
+    return _look_up(session, Course.id, Course.title, ids, dict(known))
+
+
+def _look_up(
+    session: Session, id_column: InstrumentedAttribute[int], name_column: InstrumentedAttribute[str],
+    ids: Collection[int], known: dict[int, str],
+) -> dict[int, str]:
+    """Names of `ids`: those `known`, and the rest read in one statement (none if none)."""
+    missing = [i for i in ids if i not in known and i != NO_DEPARTMENT]
+    if missing:
+        query = select(id_column, name_column).where(id_column.in_(missing))
+        known.update(session.execute(query).tuples().all())
+    return known

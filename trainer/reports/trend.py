@@ -99,21 +99,23 @@ def take_snapshots(session: Session, actor: Actor, today: dt.date, thresholds: T
 
 
 def _from_snapshots(session: Session, days: list[dt.date], filters: ReportFilter) -> dict[dt.date, Counts]:
+    """(assigned, compliant) of the filtered groups on each day that has a snapshot.
+
+    One statement: every snapshot has a marker row (course 0) that no filter admits, so a
+    day with a snapshot is present even where the filter leaves nothing to sum."""
     s = ComplianceSnapshot
-    present = set(session.scalars(select(s.month_end).where(s.month_end.in_(days)).distinct()))
-    if not present:
-        return {}
-    query = select(s.month_end, func.sum(s.assigned), func.sum(s.compliant)).where(
-        s.month_end.in_(present), s.course_id != 0
-    )
+    admitted = [s.course_id != 0]
     if filters.department_id is not None:
-        query = query.where(s.department_id == filters.department_id)
+        admitted.append(s.department_id == filters.department_id)
     if filters.scope is not None:
-        query = query.where(s.department_id.in_(filters.scope))
+        admitted.append(s.department_id.in_(filters.scope))
     if filters.course_id:
-        query = query.where(s.course_id == filters.course_id)
-    found = {day: (int(a or 0), int(c or 0)) for day, a, c in session.execute(query.group_by(s.month_end))}
-    return {day: found.get(day, (0, 0)) for day in present}
+        admitted.append(s.course_id == filters.course_id)
+    condition = and_(*admitted)
+    query = (select(s.month_end, func.sum(case((condition, s.assigned), else_=0)),
+                    func.sum(case((condition, s.compliant), else_=0)))
+             .where(s.month_end.in_(days)).group_by(s.month_end))
+    return {day: (int(a or 0), int(c or 0)) for day, a, c in session.execute(query)}
 
 
 def reconstruct(

@@ -42,7 +42,7 @@ def acknowledgements():
     filters = request_filter(course_id=None, status=None)
     today = clock.today()
     return render_template("hr/acknowledgements.html", filters=filters,
-                           choices=filter_choices(db.session, filters.scope),
+                           choices=filter_choices(db.session, filters),
                            updates=update_summaries(db.session, filters, today),
                            policies=policy_summaries(db.session, filters, today))
 
@@ -57,7 +57,7 @@ def update_acknowledgements(update_id: int):
     rows = paginate_rows(db.session, update_rows(update.id, filters, today, _status()), page_number())
     return render_template("hr/acknowledgement.html", title=f"{update.regulation}: {update.title}",
                            counts=summary.counts, rows=rows, filters=filters, status=_status(),
-                           choices=filter_choices(db.session, filters.scope), labels=ACK_LABELS,
+                           choices=filter_choices(db.session, filters), labels=ACK_LABELS,
                            endpoint="hr.update_acknowledgements", key={"update_id": update.id},
                            remind_url=url_for("hr.remind_update_acknowledgements", update_id=update.id,
                                               **filters.args()),
@@ -88,7 +88,7 @@ def policy_acknowledgements(version_id: int):
     return render_template("hr/acknowledgement.html",
                            title=f"{summary.course.title}: {version.title}, version {version.number}",
                            counts=summary.counts, rows=rows, filters=filters, status=_status(),
-                           choices=filter_choices(db.session, filters.scope), labels=ACK_LABELS,
+                           choices=filter_choices(db.session, filters), labels=ACK_LABELS,
                            endpoint="hr.policy_acknowledgements", key={"version_id": version.id},
                            remind_url=url_for("hr.remind_policy_acknowledgements", version_id=version.id,
                                               **filters.args()),

@@ -18,7 +18,8 @@ from trainer.web.hr.common import request_filter, thresholds
 @roles_required("hr", "admin", "auditor")
 def dashboard():
     filters, today, limits = request_filter(), clock.today(), thresholds()
-    overview = compliance_overview(db.session, today, limits, filters)
+    choices = filter_choices(db.session, filters)
+    overview = compliance_overview(db.session, today, limits, filters, choices)
     trend = compliance_trend(db.session, today, limits, filters, overview.total)
     return render_template("hr/dashboard.html", overview=overview, trend=trend, filters=filters,
-                           thresholds=limits, choices=filter_choices(db.session, filters.scope))
+                           thresholds=limits, choices=choices)

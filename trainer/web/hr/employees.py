@@ -26,7 +26,7 @@ def employees():
     people = employee_list(db.session, filters, clock.today(), thresholds(),
                            text=request.args.get("q", "")[:200], page=page_number())
     return render_template("hr/employees.html", people=people, filters=filters,
-                           choices=filter_choices(db.session, filters.scope),
+                           choices=filter_choices(db.session, filters),
                            sign_in=invitations.states(db.session, [row.user for row in people.items]),
                            never_signed_in=invitable(db.session, in_scope(filters.scope)),
                            invite_form=InviteForm())

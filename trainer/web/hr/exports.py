@@ -48,7 +48,7 @@ def exports():
     filters = request_filter()
     today = clock.today()
     return render_template("hr/exports.html", filters=filters,
-                           choices=filter_choices(db.session, filters.scope),
+                           choices=filter_choices(db.session, filters),
                            default_from=today - dt.timedelta(days=EVIDENCE_DAYS), default_to=today)
 
 

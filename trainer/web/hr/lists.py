@@ -19,7 +19,7 @@ def assignments():
     filters = request_filter()
     rows = assignment_page(db.session, filters, clock.today(), thresholds(), page=page_number())
     return render_template("hr/assignments.html", rows=rows, filters=filters,
-                           choices=filter_choices(db.session, filters.scope))
+                           choices=filter_choices(db.session, filters))
 
 
 @bp.route("/overdue")
@@ -29,4 +29,4 @@ def overdue():
     rows = assignment_page(db.session, filters, clock.today(), thresholds(), page=page_number(),
                            overdue_first=True)
     return render_template("hr/overdue.html", rows=rows, filters=filters,
-                           choices=filter_choices(db.session, filters.scope))
+                           choices=filter_choices(db.session, filters))
