@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from trainer.models import Course, Department, User
@@ -34,9 +35,9 @@ def filter_choices(session: Session, filters: ReportFilter) -> Choices:
     if filters.scope is not None:
         departments = departments.where(Department.id.in_(filters.scope))
     courses = select(Course.id, Course.title).where(Course.retired_at.is_(None)).order_by(Course.title)
-    managers = _managers(session, filters, _department_condition(filters.department_id))
+    managers = _managers(session, filters.scope, department_id=filters.department_id)
     if filters.manager_id and all(id_ != filters.manager_id for id_, _ in managers):
-        chosen = _managers(session, filters, User.manager_id == filters.manager_id)
+        chosen = _managers(session, filters.scope, manager_id=filters.manager_id)
         managers = sorted(managers + chosen, key=lambda m: (m[1], m[0]))
     return Choices(
         departments=[(id_, name) for id_, name in session.execute(departments)],
@@ -45,24 +46,28 @@ def filter_choices(session: Session, filters: ReportFilter) -> Choices:
     )
 
 
-def _department_condition(department_id: int | None) -> ColumnElement[bool] | None:
-    if department_id is None:
-        return None
-    if department_id == NO_DEPARTMENT:
-        return User.department_id.is_(None)
-    return User.department_id == department_id
-
-
 def _managers(
-    session: Session, filters: ReportFilter, reports_condition: ColumnElement[bool] | None
+    session: Session, scope: frozenset[int] | None, *, department_id: int | None = None,
+    manager_id: int | None = None,
 ) -> list[tuple[int, str]]:
-    """(id, name) of whoever manages an active person within scope who also meets the
-    condition, by name. IN over the reports' manager ids, not a join made DISTINCT: half
-    the time or less on both databases."""
+    return [(id_, name) for id_, name in session.execute(_managers_query(scope, department_id, manager_id))]
+
+
+@functools.lru_cache(maxsize=64)
+def _managers_query(
+    scope: frozenset[int] | None, department_id: int | None, manager_id: int | None
+) -> Select[int, str]:
+    """(id, name) of whoever manages an active person within scope (in the department, or
+    this manager only), by name. IN over the reports' manager ids, not a join made
+    DISTINCT: half the time or less on both databases. Built once per filter: building
+    cost as much as running it on a small organisation."""
     reports = select(User.manager_id).where(User.active.is_(True))
-    if reports_condition is not None:
-        reports = reports.where(reports_condition)
-    reports = restrict_to_scope(reports, set(filters.scope) if filters.scope is not None else None)
-    manager = _MANAGER
-    query = select(manager.id, manager.name).where(manager.id.in_(reports)).order_by(manager.name, manager.id)
-    return [(id_, name) for id_, name in session.execute(query)]
+    if department_id == NO_DEPARTMENT:
+        reports = reports.where(User.department_id.is_(None))
+    elif department_id is not None:
+        reports = reports.where(User.department_id == department_id)
+    if manager_id is not None:
+        reports = reports.where(User.manager_id == manager_id)
+    reports = restrict_to_scope(reports, set(scope) if scope is not None else None)
+    managers = select(_MANAGER.id, _MANAGER.name).where(_MANAGER.id.in_(reports))
+    return managers.order_by(_MANAGER.name, _MANAGER.id)

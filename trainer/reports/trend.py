@@ -17,9 +17,10 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
+import functools
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, insert, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.visitors import replacement_traverse
@@ -99,10 +100,16 @@ def take_snapshots(session: Session, actor: Actor, today: dt.date, thresholds: T
 
 
 def _from_snapshots(session: Session, days: list[dt.date], filters: ReportFilter) -> dict[dt.date, Counts]:
-    """(assigned, compliant) of the filtered groups on each day that has a snapshot.
+    """(assigned, compliant) of the filtered groups on each day that has a snapshot."""
+    query = _snapshot_sums(tuple(days), filters)
+    return {day: (int(a or 0), int(c or 0)) for day, a, c in session.execute(query)}
 
-    One statement: every snapshot has a marker row (course 0) that no filter admits, so a
-    day with a snapshot is present even where the filter leaves nothing to sum."""
+
+@functools.lru_cache(maxsize=64)
+def _snapshot_sums(days: tuple[dt.date, ...], filters: ReportFilter) -> Select[dt.date, Any, Any]:
+    """One statement: every snapshot has a marker row (course 0) that no filter admits, so a
+    day with a snapshot is present even where the filter leaves nothing to sum. Built once
+    per month ends and filter."""
     s = ComplianceSnapshot
     admitted = [s.course_id != 0]
     if filters.department_id is not None:
@@ -112,10 +119,9 @@ def _from_snapshots(session: Session, days: list[dt.date], filters: ReportFilter
     if filters.course_id:
         admitted.append(s.course_id == filters.course_id)
     condition = and_(*admitted)
-    query = (select(s.month_end, func.sum(case((condition, s.assigned), else_=0)),
-                    func.sum(case((condition, s.compliant), else_=0)))
-             .where(s.month_end.in_(days)).group_by(s.month_end))
-    return {day: (int(a or 0), int(c or 0)) for day, a, c in session.execute(query)}
+    return (select(s.month_end, func.sum(case((condition, s.assigned), else_=0)),
+                   func.sum(case((condition, s.compliant), else_=0)))
+            .where(s.month_end.in_(days)).group_by(s.month_end))
 
 
 def reconstruct(
