@@ -14,12 +14,20 @@ from pypdf import PdfReader
 
 from tests.compliance.helpers import require, sync
 from tests.factories import make_course, make_user
+from tests.reports.dataset import assign
 from trainer import clock
 from trainer.compliance.status import Thresholds
 from trainer.learning.certificate_pdf import FONT, add_fonts
 from trainer.reports.filters import ReportFilter
 from trainer.reports.pack_data import Period
-from trainer.reports.pack_summary import OVERDUE_LISTED, TABLE_FONT_SIZE, _fit, summary_figures, summary_pdf
+from trainer.reports.pack_summary import (
+    OVERDUE_LISTED,
+    TABLE_FONT_SIZE,
+    OnTime,
+    _fit,
+    summary_figures,
+    summary_pdf,
+)
 
 D = dt.date
 EARLY, LATE = D(2026, 1, 5), D(2026, 2, 2)  # assigned on; due 30 days later
@@ -123,3 +131,27 @@ def test_table_text_wraps_to_its_column_and_keeps_every_character(text):
     assert all(pdf.get_string_width(line) <= width for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert (len(lines) == 1) == (pdf.get_string_width(text) <= width)
+
+
+def test_on_time_counts_new_hires_and_refreshers_due_in_the_period_apart(session):
+    """New hires: two due in the period (one done by its due date, one late), one due after
+    it. Refreshers: three due in the period, one done on its due date. An initial cycle
+    counts as neither. Nobody is overdue on the as-of date."""
+    course = make_course(session, modules=1)
+    people = [make_user(session, name=f"P{i}", email=f"p{i}@example.com", password=None) for i in range(7)]
+    assign(session, people[0], course, reason="new_hire", assigned=D(2026, 1, 5), due=D(2026, 2, 4),
+           completed=D(2026, 2, 4), expires=D(2027, 2, 4))
+    assign(session, people[1], course, reason="new_hire", assigned=D(2026, 1, 5), due=D(2026, 2, 4),
+           completed=D(2026, 2, 5), expires=D(2027, 2, 5))
+    assign(session, people[2], course, reason="new_hire", assigned=D(2026, 6, 20), due=D(2026, 7, 20))
+    for person, completed in zip(people[3:6], (D(2026, 3, 1), D(2026, 3, 2), D(2026, 4, 9)), strict=True):
+        assign(session, person, course, reason="refresher", assigned=D(2026, 1, 30), due=D(2026, 3, 1),
+               completed=completed, expires=completed.replace(year=2027))
+    assign(session, people[6], course, assigned=D(2026, 1, 5), due=D(2026, 2, 4), completed=D(2026, 1, 6),
+           expires=D(2027, 1, 6))
+    session.commit()
+    result = figures(session)
+    assert (result.new_hires, result.refreshers) == (OnTime(2, 1), OnTime(3, 1))
+    assert (result.overdue, result.overdue_total) == ([], 0)
+    text = pdf_text(session)
+    assert "Overdue on 30 June 2026: 0 cycles None." in text

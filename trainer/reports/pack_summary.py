@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 from fpdf import FPDF
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from trainer.compliance.status import Thresholds
@@ -54,6 +54,10 @@ class OnTime:
     on_time: int
 
 
+# person, employee id, course, due on, days overdue, reminders and escalations sent
+Overdue = tuple[str, str | None, str, dt.date, int, int, int]
+
+
 @dataclasses.dataclass(frozen=True)
 class SummaryFigures:
     organisation: str
@@ -63,20 +67,20 @@ class SummaryFigures:
     coverage: list[tuple[str, str, int, int]]  # department, course, assigned, compliant
     new_hires: OnTime
     refreshers: OnTime
-    overdue: list[tuple[str, str | None, str, dt.date, int, int, int]]
+    overdue: list[Overdue]
     overdue_total: int
     chain_head: str | None
 
 
 def summary_figures(session: Session, filters: ReportFilter, period: Period, thresholds: Thresholds,
                     organisation: str, scope: str, chain_head: str | None) -> SummaryFigures:
+    on_time = _on_time(session, filters, period)
+    overdue, overdue_total = _overdue(session, filters, period, thresholds)
     return SummaryFigures(
         organisation=organisation, period=period, scope=scope, courses=_programme(session, filters),
         coverage=_coverage(session, filters, period, thresholds),
-        new_hires=_on_time(session, filters, period, "new_hire"),
-        refreshers=_on_time(session, filters, period, "refresher"),
-        overdue=_overdue(session, filters, period, thresholds),
-        overdue_total=_overdue_total(session, filters, period, thresholds), chain_head=chain_head)
+        new_hires=on_time.get("new_hire", OnTime(0, 0)), refreshers=on_time.get("refresher", OnTime(0, 0)),
+        overdue=overdue, overdue_total=overdue_total, chain_head=chain_head)
 
 
 def _programme(session: Session, filters: ReportFilter) -> list[dict[str, Any]]:
@@ -98,48 +102,42 @@ def _coverage(session: Session, filters: ReportFilter, period: Period,
     return sorted(rows)
 
 
-def _on_time(session: Session, filters: ReportFilter, period: Period, reason: str) -> OnTime:
+def _on_time(session: Session, filters: ReportFilter, period: Period) -> dict[str, OnTime]:
+    """New hires' and refreshers' cycles due in the period, in one scan of the history."""
     h = assignment_history(filters).c
     last = min(period.end, period.as_of)
     on_time = case((h.completed_on <= h.due_on, 1), else_=0)
-    due, done = session.execute(
-        select(func.count(), func.coalesce(func.sum(on_time), 0))
-        .where(h.reason == reason, h.due_on >= period.start, h.due_on <= last)
-    ).one()
-    return OnTime(int(due), int(done))
-
-
-def _overdue_condition(history: Subquery, period: Period, thresholds: Thresholds) -> ColumnElement[bool]:
-    return and_(in_force_on(history.c, period.as_of),
-                status_as_of(period.as_of, thresholds, history) == "overdue")
+    rows = session.execute(
+        select(h.reason, func.count(), func.coalesce(func.sum(on_time), 0))
+        .where(h.reason.in_(("new_hire", "refresher")), h.due_on >= period.start, h.due_on <= last)
+        .group_by(h.reason)
+    )
+    return {reason: OnTime(int(due), int(done)) for reason, due, done in rows}
 
 
 def _overdue(session: Session, filters: ReportFilter, period: Period,
-             thresholds: Thresholds) -> list[tuple[str, str | None, str, dt.date, int, int, int]]:
-    """The OVERDUE_LISTED longest overdue cycles on the as-of date (LIMIT in the query: the
-    PDF's memory does not grow with the number overdue)."""
+             thresholds: Thresholds) -> tuple[list[Overdue], int]:
+    """The OVERDUE_LISTED longest overdue cycles on the as-of date, and how many are
+    overdue: one statement, LIMIT in the query and the total counted by the database, so
+    the summary's memory does not grow with the number overdue."""
     history = assignment_history(filters)
     h = history.c
     sent = sent_counts(period)
     query = (
         select(User.name, User.employee_id, Course.slug, h.due_on,
-               func.coalesce(sent.c.reminders, 0), func.coalesce(sent.c.escalations, 0))
+               func.coalesce(sent.c.reminders, 0), func.coalesce(sent.c.escalations, 0), func.count().over())
         .select_from(history)
         .join(User, User.id == h.user_id)
         .join(Course, Course.id == h.course_id)
         .outerjoin(sent, sent.c.assignment_id == h.id)
-        .where(_overdue_condition(history, period, thresholds))
+        .where(in_force_on(h, period.as_of), status_as_of(period.as_of, thresholds, history) == "overdue")
         .order_by(h.due_on, User.name, User.id, Course.slug)
         .limit(OVERDUE_LISTED)
     )
-    return [(name, employee_id, course, due, (period.as_of - due).days, int(reminders), int(escalations))
-            for name, employee_id, course, due, reminders, escalations in session.execute(query)]
-
-
-def _overdue_total(session: Session, filters: ReportFilter, period: Period, thresholds: Thresholds) -> int:
-    history = assignment_history(filters)
-    return int(session.scalar(select(func.count()).select_from(history)
-                              .where(_overdue_condition(history, period, thresholds))) or 0)
+    rows = session.execute(query).all()  # at most OVERDUE_LISTED
+    listed = [(name, employee_id, course, due, (period.as_of - due).days, int(reminders), int(escalations))
+              for name, employee_id, course, due, reminders, escalations, _ in rows]
+    return listed, int(rows[0][-1]) if rows else 0
 
 
 # --- the PDF ----------------------------------------------------------------------------------
