@@ -27,6 +27,7 @@ from trainer.reports.pack_summary import (
     _fit,
     summary_figures,
     summary_pdf,
+    text_width,
 )
 
 D = dt.date
@@ -155,3 +156,13 @@ def test_on_time_counts_new_hires_and_refreshers_due_in_the_period_apart(session
     assert (result.overdue, result.overdue_total) == ([], 0)
     text = pdf_text(session)
     assert "Overdue on 30 June 2026: 0 cycles None." in text
+
+
+@pytest.mark.parametrize("style", ["", "B"])
+@pytest.mark.parametrize("text", ["Person 000216", "Łukasz Żółć-Ørsted", "Ελένη Παπαδοπούλου", "Ёлкин Пётр",
+                                  "ISO/IEC 27001:2022 A.6.3; 12.6.2 (upon hire)", ""])
+def test_the_table_measures_text_as_fpdf2_does(style, text):
+    pdf = FPDF()
+    add_fonts(pdf)
+    pdf.set_font(FONT, style, TABLE_FONT_SIZE)
+    assert text_width(pdf, text) == pytest.approx(pdf.get_string_width(text))

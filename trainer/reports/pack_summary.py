@@ -238,24 +238,32 @@ def _draw_row(pdf: FPDF, cells: list[list[str]], widths: tuple[int, ...]) -> Non
     pdf.set_y(y + height)
 
 
+def text_width(pdf: FPDF, text: str) -> float:
+    """`pdf.get_string_width(text)` for plain text in the current font (no markdown, no
+    character spacing): the font's widths summed, without fpdf2's bidirectional-text pass,
+    which cost more than drawing the cell."""
+    assert pdf.current_font is not None
+    return pdf.current_font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k
+
+
 def _fit(pdf: FPDF, text: str, width: float) -> list[str]:
     """`text` as the lines that fit `width` in the current font: one line when it fits (the
     common case, one measurement), else wrapped at spaces, a word wider than the column
     cut where it overflows. Nothing is dropped."""
-    if pdf.get_string_width(text) <= width:
+    if text_width(pdf, text) <= width:
         return [text]
     lines: list[str] = []
     line = ""
     for word in text.split(" "):
         candidate = f"{line} {word}" if line else word
-        if pdf.get_string_width(candidate) <= width:
+        if text_width(pdf, candidate) <= width:
             line = candidate
             continue
         if line:
             lines.append(line)
-        while pdf.get_string_width(word) > width and len(word) > 1:
+        while text_width(pdf, word) > width and len(word) > 1:
             cut = len(word) - 1
-            while cut > 1 and pdf.get_string_width(word[:cut]) > width:
+            while cut > 1 and text_width(pdf, word[:cut]) > width:
                 cut -= 1
             lines.append(word[:cut])
             word = word[cut:]
