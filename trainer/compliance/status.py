@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, case, literal
+from sqlalchemy import and_, case, func, literal, null
 from sqlalchemy.sql.elements import ColumnElement
 
 from trainer.compliance.rows import Cycle
@@ -114,6 +114,18 @@ def pending_update(reason: str, completed_on: dt.date | None, change_note: str |
         return None
     label = reason.replace("_", " ")
     return f"{label}: {change_note}" if change_note else label
+
+
+def pending_update_sql() -> ColumnElement[str | None]:
+    """`pending_update` as an SQL expression over the assignments table; a test proves they
+    agree on every reason, with and without a completion and a change note."""
+    a = Assignment
+    label = func.replace(a.reason, "_", " ")
+    return case(
+        (and_(a.completed_on.is_(None), a.reason.in_(REOPENED_REASONS)),
+         case((a.change_note != "", label + ": " + a.change_note), else_=label)),
+        else_=null(),
+    )
 
 
 def _days(n: int) -> dt.timedelta:

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, and_, case, func, null, select
+from sqlalchemy import Date, Select, and_, case, func, literal, null, select
 from sqlalchemy.orm import Session, aliased
 
 from trainer import audit
 from trainer.audit import Actor
-from trainer.compliance.status import Thresholds, pending_update, status_sql
+from trainer.compliance.status import Thresholds, pending_update, pending_update_sql, status_sql
 from trainer.models import (
     Assignment,
     Certificate,
@@ -33,10 +33,12 @@ from trainer.models import (
     UpdateAcknowledgement,
     User,
 )
+from trainer.notify.days import days_between
 from trainer.people.scope import restrict_to_scope
+from trainer.reports import assignments
 from trainer.reports.assignments import assignment_rows_query, days_overdue
 from trainer.reports.filters import ReportFilter, has_matching_assignment, people_condition
-from trainer.reports.streaming import csv_chunks, json_chunks
+from trainer.reports.streaming import csv_chunks, csv_query_chunks, json_chunks, neutral_sql
 
 FORMATS = ("csv", "json")
 CURSOR_ROWS = 2000
@@ -306,6 +308,10 @@ def assignment_list(
 
     "pending" names an open reopened cycle and its change note; an expiry date is given only
     for completed assignments (an open cycle's carried-over date is not one)."""
+    if fmt == "csv":
+        query = _assignment_csv_query(filters, today, thresholds, overdue_first)
+        return Export(f"{name}-as-of-{today.isoformat()}.csv", "text/csv",
+                      csv_query_chunks(session, ASSIGNMENT_COLUMNS, query))
     query = assignment_rows_query(filters, today, thresholds, overdue_first=overdue_first)
     rows = (
         [today, r.employee_id, r.name, r.email, r.department, r.manager_name, r.manager_email, r.course,
@@ -316,3 +322,21 @@ def assignment_list(
     )
     head = {"report": name, "as_of": today, "filters": filters.describe()}
     return _export(name, fmt, ASSIGNMENT_COLUMNS, rows, head, "assignments", today)
+
+
+def _assignment_csv_query(
+    filters: ReportFilter, today: dt.date, thresholds: Thresholds, overdue_first: bool
+) -> Select[*tuple[Any, ...]]:
+    """The list's rows as the CSV cells of ASSIGNMENT_COLUMNS, computed by the database (the
+    JSON records above say the same in Python; a test holds the CSV to the Python rules
+    byte for byte): the CSV is then written with no Python per row, at close to the speed
+    the database reads the rows (issue 20)."""
+    status = status_sql(today, thresholds)
+    a, person, manager = Assignment, User, assignments.Manager
+    return assignment_rows_query(filters, today, thresholds, overdue_first=overdue_first).with_only_columns(
+        literal(today, Date()), neutral_sql(person.employee_id), neutral_sql(person.name),
+        neutral_sql(person.email), neutral_sql(Department.name), neutral_sql(manager.name),
+        neutral_sql(manager.email), neutral_sql(Course.title), status, pending_update_sql(),
+        a.assigned_on, a.due_on, a.completed_on, case((a.completed_on.is_not(None), a.expires_on)),
+        case((status == "overdue", days_between(today, a.due_on))),
+    )

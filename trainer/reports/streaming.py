@@ -2,7 +2,9 @@
 
 Rows come from a database cursor one at a time and leave as text in small batches, so an
 export of half a million rows never holds more than a batch. CSV cells that a spreadsheet
-would run as a formula are neutralised.
+would run as a formula are neutralised: in Python (`neutral_row`), or in the SELECT
+(`neutral_sql`) for exports whose rows go from the database to the CSV with no Python per
+row (`csv_query_chunks`: COPY on PostgreSQL, the DBAPI cursor on SQLite).
 """
 
 from __future__ import annotations
@@ -11,32 +13,34 @@ import csv
 import datetime as dt
 import io
 import json
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from sqlalchemy import Select, String
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")
+# The first characters that make a cell formula-like: the triggers, and every character whose
+# NFKC form starts with one (spreadsheets read the full-width equals sign U+FF1D and the small
+# plus sign U+FE62 as = and +). Python (`neutral_row`) and SQL (`neutral_sql`) both use this
+# list; tests/reports/test_assignment_export.py checks it against the Unicode database.
+FORMULA_FIRST_CHARACTERS = FORMULA_TRIGGERS | frozenset(
+    "\u207a\u207c\u208a\u208c\u2a75\u2a76\ufb29\ufe62\ufe63\ufe66\ufe6b\uff0b\uff0d\uff1d\uff20")
 BATCH_ROWS = 500
 
 
-def _formula_like(text: str) -> bool:
-    """Starts with a formula trigger, also after NFKC normalisation: spreadsheets read the
-    full-width equals sign (U+FF1D) and the small plus sign (U+FE62) as = and +."""
-    first = text[0]
-    if first < "\x80":
-        return first in FORMULA_TRIGGERS
-    normalised = unicodedata.normalize("NFKC", text[:2])
-    return bool(normalised) and normalised[0] in FORMULA_TRIGGERS
-
-
 def neutral_row(row: Iterable[Any]) -> list[Any]:
-    """CSV cells that cannot run as formulas: text starting with = + - @ tab or CR (after
-    NFKC normalisation) gets a leading apostrophe (spreadsheets show it as text). Numbers
-    pass unchanged, times are written in ISO 8601, None is empty. Written for speed: it
-    runs for every cell."""
+    """CSV cells that cannot run as formulas: text starting with = + - @ tab or CR (also
+    after NFKC normalisation: FORMULA_FIRST_CHARACTERS) gets a leading apostrophe
+    (spreadsheets show it as text). Numbers pass unchanged, times are written in ISO 8601,
+    None is empty. Written for speed: it runs for every cell."""
     return [
-        ("'" + v if v and _formula_like(v) else v) if type(v) is str
+        ("'" + v if v and v[0] in FORMULA_FIRST_CHARACTERS else v) if type(v) is str
         else v.isoformat() if type(v) is dt.datetime
         else ("true" if v else "false") if type(v) is bool
         else v
@@ -66,6 +70,102 @@ def csv_chunks(
             buffer.truncate()
             pending = 0
     yield buffer.getvalue()
+
+
+class _Neutral(FunctionElement[str]):
+    type = String()
+    inherit_cache = True
+    name = "neutral"
+
+
+# ascii() is, in a UTF-8 database, the code point of the first character (0 if empty);
+# SQLite's unicode() is that code point (NULL if empty).
+_FIRST_CODE_POINT = {"postgresql": "ascii", "sqlite": "unicode"}
+_FORMULA_CODE_POINTS = ", ".join(str(ord(c)) for c in sorted(FORMULA_FIRST_CHARACTERS))
+
+
+@compiles(_Neutral)
+def _neutral(element: _Neutral, compiler: Any, **kw: Any) -> str:
+    text = compiler.process(element.clauses, **kw)
+    first = _FIRST_CODE_POINT[compiler.dialect.name]
+    return (f"CASE WHEN {first}({text}) IN ({_FORMULA_CODE_POINTS}) THEN '''' || {text} "
+            f"ELSE NULLIF({text}, '') END")
+
+
+def neutral_sql(text: Any) -> ColumnElement[str]:
+    """A text column as `neutral_row` writes it, computed by the database: an apostrophe
+    before a formula-like first character (the same FORMULA_FIRST_CHARACTERS), and NULL for
+    the empty string (both are an empty cell; COPY would quote an empty string). One piece
+    of SQL text, so that compiling the export's query stays cheap."""
+    return _Neutral(text)
+
+
+def csv_query_chunks(
+    session: Session, header: Sequence[str], query: Select[Any], batch: int = 2000
+) -> Iterator[str]:
+    """The CSV text of `header` and the rows of `query`, as `csv_chunks` would write them,
+    with no Python per row: every cell must come out of the SELECT ready to write (text
+    through `neutral_sql`, no booleans or times). PostgreSQL writes the CSV itself (COPY);
+    elsewhere the DBAPI cursor's rows go straight into csv.writer, `batch` rows at a time."""
+    yield "".join(csv_chunks(header, []))
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        yield from _copy_csv(connection, query, batch)
+    else:
+        yield from _cursor_csv(connection, query, batch)
+
+
+def _cursor_csv(connection: Connection, query: Select[Any], batch: int) -> Iterator[str]:
+    result = connection.execute(query)
+    cursor = result.cursor  # the driver's rows: no Row objects, no result processing
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    try:
+        while rows := cursor.fetchmany(batch):
+            writer.writerows(rows)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    finally:
+        result.close()
+
+
+def _copy_csv(connection: Connection, query: Select[Any], batch: int) -> Iterator[str]:
+    """COPY (query) TO STDOUT in CSV, on the session's own connection and transaction. COPY
+    quotes exactly the cells Python's csv module quotes (those holding , " CR or LF; the
+    empty string, which COPY also quotes, `neutral_sql` made NULL) and writes ISO dates;
+    only its row ends differ (LF, not CRLF)."""
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    raw: Any = connection.connection.driver_connection
+    encoding = raw.info.encoding
+    inside_quotes = False
+    with raw.cursor() as cursor, cursor.copy(f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv)",
+                                             compiled.params) as copy:
+        blocks: list[Any] = []
+        for block in copy:
+            blocks.append(block)
+            if len(blocks) >= batch:
+                text, inside_quotes = _crlf_row_ends(b"".join(blocks), inside_quotes)
+                yield text.decode(encoding)
+                blocks.clear()
+        text, inside_quotes = _crlf_row_ends(b"".join(blocks), inside_quotes)
+        yield text.decode(encoding)
+
+
+def _crlf_row_ends(data: bytes, inside_quotes: bool) -> tuple[bytes, bool]:
+    """COPY's CSV with CRLF row ends, as Python's csv module writes them. A line feed ends a
+    row unless it is inside a quoted cell (an odd number of quotes since the row began);
+    `inside_quotes` carries that state from the previous chunk."""
+    if not inside_quotes and b'"' not in data:
+        return data.replace(b"\n", b"\r\n"), False
+    pieces = data.split(b"\n")
+    out = []
+    for piece in pieces[:-1]:
+        inside_quotes ^= piece.count(b'"') % 2 == 1
+        out.append(piece + (b"\n" if inside_quotes else b"\r\n"))
+    inside_quotes ^= pieces[-1].count(b'"') % 2 == 1
+    out.append(pieces[-1])
+    return b"".join(out), inside_quotes
 
 
 def json_chunks(head: dict[str, Any], sections: Sequence[tuple[str, Iterable[dict[str, Any]]]],
