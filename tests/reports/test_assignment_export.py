@@ -10,7 +10,7 @@ import json
 import unicodedata
 
 import pytest
-from sqlalchemy import String, literal, select
+from sqlalchemy import String, literal, select, text
 
 from tests.factories import make_course, make_user
 from tests.reports.dataset import TODAY, assign, build_org
@@ -213,3 +213,13 @@ def test_copy_row_ends_become_crlf_outside_quoted_cells_only():
         head, inside = _crlf_row_ends(copy[:cut], False)
         tail, inside = _crlf_row_ends(copy[cut:], inside)
         assert head + tail == expected and not inside, cut
+
+
+def test_dates_are_iso_whatever_the_servers_date_style(session):
+    """COPY writes dates in the server's DateStyle; the export asks for ISO."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("DateStyle is PostgreSQL's")
+    build_org(session)
+    expected = python_rules_csv(session, ReportFilter(), TODAY, T)
+    session.execute(text("SET LOCAL DateStyle = 'SQL, DMY'"))
+    assert "".join(assignment_list(session, "csv", ReportFilter(), TODAY, T).chunks) == expected

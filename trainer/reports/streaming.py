@@ -138,9 +138,16 @@ def _copy_csv(connection: Connection, query: Select[Any], batch: int) -> Iterato
     compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     raw: Any = connection.connection.driver_connection
     encoding = raw.info.encoding
+    with raw.cursor() as cursor:
+        # Dates as Python writes them (YYYY-MM-DD) whatever the server's DateStyle.
+        cursor.execute("SET LOCAL DateStyle = 'ISO'")
+        yield from _copy_rows(cursor, f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv)",
+                              compiled.params, encoding, batch)
+
+
+def _copy_rows(cursor: Any, sql: str, params: Any, encoding: str, batch: int) -> Iterator[str]:
     inside_quotes = False
-    with raw.cursor() as cursor, cursor.copy(f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv)",
-                                             compiled.params) as copy:
+    with cursor.copy(sql, params) as copy:
         blocks: list[Any] = []
         for block in copy:
             blocks.append(block)
