@@ -335,24 +335,29 @@ def main() -> None:
     args = parser.parse_args()
     options = Options(seconds=args.seconds, runs=args.runs, mixed_seconds=args.mixed_seconds, only=args.only)
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
-    results = []
+    results: list[dict[str, Any]] = []
+    RESULTS.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     for kind in kinds:
         for size in (int(s) for s in args.sizes.split(",")):
             started = time.perf_counter()
             print(f"== {kind}, {size:,} employees ...", flush=True)
             results.append(measure_size(kind, size, options))
             print(f"   done in {time.perf_counter() - started:.0f} s", flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+            # Written after every size: a failure at 200,000 keeps the hour spent before it.
+            _write_json(RESULTS / f"bench-{stamp}.json", results)
     load = os.getloadavg()
-    (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(
-        {"machine": " ".join(os.uname()), "cpus": os.cpu_count(), "load_average_at_end": load,
-         "arguments": sys.argv[1:], "results": results}, indent=2, default=str))
     report = table(results) + "\n" + growth(results) + mixed_report(results)
     report += (f"\n\nLoad average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
                f" ({os.cpu_count()} CPUs)")
     (RESULTS / "latest.md").write_text(report + "\n")
     print(report)
+
+
+def _write_json(path: Path, results: list[dict[str, Any]]) -> None:
+    path.write_text(json.dumps(
+        {"machine": " ".join(os.uname()), "cpus": os.cpu_count(), "load_average_at_end": os.getloadavg(),
+         "arguments": sys.argv[1:], "results": results}, indent=2, default=str))
 
 
 if __name__ == "__main__":
