@@ -11,6 +11,7 @@ from flask import Flask, current_app, g, request, url_for
 from trainer import clock
 from trainer.extensions import db
 from trainer.notify.inbox import unread_count
+from trainer.web import csrf_reuse
 from trainer.web.current import current_user
 
 # (endpoint, label, roles) -- the header shows the entries the user's roles allow; "manager"
@@ -30,6 +31,9 @@ def init_templating(app: Flask) -> None:
     app.context_processor(template_globals)
     app.add_template_global(kept_args)
     app.add_template_global(remembered_url_for, "url_for")
+    # Over Flask-WTF's (its global and its context processor, which this one's follows):
+    # signs a session's token at most once a minute.
+    app.add_template_global(csrf_reuse.csrf_token, "csrf_token")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
 
@@ -40,6 +44,7 @@ def template_globals() -> dict[str, Any]:
         "organisation_name": current_app.config["ORGANISATION_NAME"],
         "today": clock.today(),
         "unread_notices": unread_notices_for_current_user(),
+        "csrf_token": csrf_reuse.csrf_token,
     }
 
 
