@@ -73,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     _enable_sqlite_foreign_keys(app)
+    _ping_idle_connections(app)
 
 
 def _enable_sqlite_foreign_keys(app: Flask) -> None:
@@ -90,6 +91,17 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 
     with app.app_context():
         event.listen(db.engine, "connect", on_connect)
+
+
+def _ping_idle_connections(app: Flask) -> None:
+    """PostgreSQL: a pooled connection is tested before use after it sat idle (trainer/pool_ping.py)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    from trainer.extensions import db
+    from trainer.pool_ping import ping_after_idle
+
+    with app.app_context():
+        ping_after_idle(db.engine)
 
 
 def _register_blueprints(app: Flask) -> None:

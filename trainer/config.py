@@ -256,7 +256,8 @@ def _engine_options(url: str, config: Any) -> dict[str, Any]:
     connect_args: dict[str, Any] = {"options": options}
     if connect:
         connect_args["connect_timeout"] = max(1, round(connect))
-    return {"pool_pre_ping": True, "connect_args": connect_args}
+    # No pool_pre_ping: trainer.pool_ping tests a connection only after it sat idle.
+    return {"connect_args": connect_args}
 
 
 def _seconds(config: Any, name: str) -> float:

@@ -54,10 +54,18 @@ def handle_http(error: HTTPException):
 
 # PostgreSQL's SQLSTATEs for "statement timeout" / "lock timeout": the database is busy.
 BUSY_STATES = {"57014": "statement timeout", "55P03": "lock timeout"}
+LOST_CONNECTION = "The connection to the database was lost. Please try again."
 
 
 def handle_database_busy(error: OperationalError):
-    """A statement or lock timeout: 503 "busy, try again", not a 500 and not a hung worker."""
+    """A statement or lock timeout: 503 "busy, try again", not a 500 and not a hung worker.
+    So is a connection that died while in use (the database restarted): the pool has
+    already dropped it and every other connection it held (trainer/pool_ping.py)."""
+    if error.connection_invalidated:
+        log.warning("database connection lost on %s %s", request.method, request.path)
+        _rollback()
+        response, code = render_error(503, LOST_CONNECTION, bare=True)
+        return response, code, {"Retry-After": "1"}
     state = getattr(error.orig, "sqlstate", None)
     if state not in BUSY_STATES:
         return handle_unexpected(error)

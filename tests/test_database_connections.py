@@ -1,0 +1,81 @@
+"""PostgreSQL: a pooled connection that died is never a 500 (trainer/pool_ping.py). One that
+sat idle is tested before use and replaced unseen; one in steady use is not tested (a round
+trip per request), and if it died the page says 503 "try again" and the next one works."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.factories import make_user
+from trainer import pool_ping
+from trainer.extensions import db
+
+
+@pytest.fixture
+def postgresql(app):  # type: ignore[no-untyped-def]
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the pool's connection checks are for PostgreSQL's server connections")
+
+
+@pytest.fixture
+def pings(monkeypatch):  # type: ignore[no-untyped-def]
+    seen: list[int] = []
+    original = pool_ping.ping
+
+    def counting(engine, dbapi_connection):  # type: ignore[no-untyped-def]
+        seen.append(1)
+        return original(engine, dbapi_connection)
+
+    monkeypatch.setattr(pool_ping, "ping", counting)
+    return seen
+
+
+@pytest.fixture
+def signed_in(app, session, auth, client):  # type: ignore[no-untyped-def]
+    make_user(session, email="ada@example.com")
+    session.commit()
+    auth.login("ada@example.com")
+    assert client.get("/").status_code == 200
+    session.close()  # the test's own session gives its connection back too
+    return client
+
+
+def end_every_pooled_connection() -> int:
+    """What a database restart does to the pool: ends the server side of each connection."""
+    admin = create_engine(db.engine.url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            return len(connection.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()")).all())
+    finally:
+        admin.dispose()
+
+
+def test_a_connection_in_steady_use_is_not_pinged(postgresql, signed_in, pings, monkeypatch):
+    monkeypatch.setattr(pool_ping, "PING_AFTER_IDLE_SECONDS", 60)
+    for _ in range(3):
+        assert signed_in.get("/").status_code == 200
+    assert pings == []
+    assert not db.engine.pool._pre_ping  # nor SQLAlchemy's ping on every checkout
+
+
+def test_an_idle_connection_that_died_is_replaced_before_the_page_sees_it(postgresql, signed_in, pings,
+                                                                          monkeypatch):
+    monkeypatch.setattr(pool_ping, "PING_AFTER_IDLE_SECONDS", 0)  # every connection "idle"
+    assert end_every_pooled_connection() >= 1
+    assert signed_in.get("/").status_code == 200
+    assert pings  # found dead by the ping, not by the page
+
+
+def test_a_busy_connection_that_died_answers_503_and_the_next_request_works(postgresql, signed_in, pings,
+                                                                            monkeypatch):
+    monkeypatch.setattr(pool_ping, "PING_AFTER_IDLE_SECONDS", 3600)  # not idle: no ping
+    assert end_every_pooled_connection() >= 1
+    response = signed_in.get("/")
+    assert response.status_code == 503
+    assert "connection to the database was lost" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == "1"
+    assert signed_in.get("/").status_code == 200
+    assert pings == []
