@@ -16,6 +16,7 @@ from trainer.notify.inbox import unread_count_of
 from trainer.people.signed_in import SignedIn
 from trainer.web.access import declared_access
 from trainer.web.current import current_user
+from trainer.web.session_cookie import VerifiedOnceSessionInterface
 
 log = logging.getLogger(__name__)
 # Seconds between updates of the session's last_seen (see enforce_session_limits).
@@ -27,6 +28,7 @@ def init_sessions(app: Flask) -> None:
     # Flask would re-sign and send a permanent session's cookie on every response; it is
     # sent when the session changes instead (at least once a LAST_SEEN_STEP while in use).
     app.config["SESSION_REFRESH_EACH_REQUEST"] = False
+    app.session_interface = VerifiedOnceSessionInterface()  # a repeat cookie is not re-verified
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
