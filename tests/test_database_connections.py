@@ -5,11 +5,14 @@ trip per request), and if it died the page says 503 "try again" and the next one
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.exc import ProgrammingError
 
 from tests.factories import make_user
 from trainer import pool_ping
 from trainer.extensions import db
+from trainer.models import User
+from trainer.reads import outside_transaction
 
 
 @pytest.fixture
@@ -79,3 +82,62 @@ def test_a_busy_connection_that_died_answers_503_and_the_next_request_works(post
     assert response.headers["Retry-After"] == "1"
     assert signed_in.get("/").status_code == 200
     assert pings == []
+
+
+# --- marked reads before the transaction (trainer/reads.py) -------------------------------
+
+def transaction_states(statements_seen: list) -> object:  # type: ignore[type-arg]
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        status = conn.connection.dbapi_connection.info.transaction_status
+        statements_seen.append((statement.split()[0], status.name))
+
+    return record
+
+
+@pytest.fixture
+def states(app):  # type: ignore[no-untyped-def]
+    seen: list = []  # type: ignore[type-arg]
+    listener = transaction_states(seen)
+    event.listen(db.engine, "after_cursor_execute", listener)
+    yield seen
+    event.remove(db.engine, "after_cursor_execute", listener)
+
+
+def test_employee_pages_read_without_beginning_a_transaction(postgresql, signed_in, states):
+    """No BEGIN is sent (every statement left the connection idle), so no ROLLBACK either."""
+    for path in ("/", "/me/transcript"):
+        states.clear()
+        assert signed_in.get(path).status_code == 200
+        if path == "/":
+            assert states and all(status == "IDLE" for _, status in states), states
+    # The transcript's statements are not marked: its first one begins the transaction.
+    assert states[0][1] == "IDLE" and "INTRANS" in {status for _, status in states}
+
+
+def test_writes_after_a_marked_read_are_still_one_transaction(postgresql, session):
+    marked = outside_transaction(select(func.count()).select_from(User))
+    assert session.connection().execute(marked).scalar() == 0
+    assert session.connection().connection.dbapi_connection.info.transaction_status.name == "IDLE"
+    make_user(session, email="ada@example.com")
+    make_user(session, email="bob@example.com")
+    session.flush()
+    assert session.connection().connection.dbapi_connection.info.transaction_status.name == "INTRANS"
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_marked_read_inside_a_transaction_stays_inside(postgresql, session):
+    session.execute(select(User.id).limit(1))  # unmarked: the transaction begins
+    session.connection().execute(outside_transaction(select(func.count()).select_from(User)))
+    assert session.connection().connection.dbapi_connection.info.transaction_status.name == "INTRANS"
+
+
+def test_a_failed_marked_read_leaves_transactions_on(postgresql, session):
+    with pytest.raises(ProgrammingError):
+        session.connection().execute(outside_transaction(text("SELECT * FROM no_such_table")))
+    session.rollback()
+    assert not session.connection().connection.dbapi_connection.autocommit
+    make_user(session, email="ada@example.com")
+    session.flush()
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(User)) == 0

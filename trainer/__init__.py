@@ -73,7 +73,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     _enable_sqlite_foreign_keys(app)
-    _ping_idle_connections(app)
+    _tune_postgresql_connections(app)
 
 
 def _enable_sqlite_foreign_keys(app: Flask) -> None:
@@ -93,15 +93,18 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
         event.listen(db.engine, "connect", on_connect)
 
 
-def _ping_idle_connections(app: Flask) -> None:
-    """PostgreSQL: a pooled connection is tested before use after it sat idle (trainer/pool_ping.py)."""
+def _tune_postgresql_connections(app: Flask) -> None:
+    """PostgreSQL: a pooled connection is tested before use after it sat idle
+    (trainer/pool_ping.py); marked reads run before the transaction begins (trainer/reads.py)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         return
+    from trainer import reads
     from trainer.extensions import db
     from trainer.pool_ping import ping_after_idle
 
     with app.app_context():
         ping_after_idle(db.engine)
+        reads.install(db.engine)
 
 
 def _register_blueprints(app: Flask) -> None:

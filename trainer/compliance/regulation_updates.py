@@ -20,6 +20,7 @@ from trainer.models import (
     RegulationUpdate,
     UpdateAcknowledgement,
 )
+from trainer.reads import outside_transaction
 
 
 class UpdateError(ValueError):
@@ -156,6 +157,7 @@ _OPEN = (
     .where(_acks.c.user_id == bindparam("user_id"), _acks.c.acknowledged_at.is_(None))
     .order_by(_acks.c.due_on, _acks.c.id)
 )
+_OPEN = outside_transaction(_OPEN)  # read-only: PostgreSQL may run it before any BEGIN (trainer/reads.py)
 
 
 def open_acknowledgements(session: Session, user_id: int) -> list[OpenAcknowledgement]:

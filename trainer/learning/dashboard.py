@@ -30,6 +30,7 @@ from trainer.models import (
     RegulationUpdate,
     regulation_update_modules,
 )
+from trainer.reads import outside_transaction
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -108,6 +109,7 @@ _BOARD = with_completions(
                           _rum.c.module_id == _m.c.id))
     .where(_a.c.user_id == bindparam("user_id"), _a.c.current == true())
     .order_by(_a.c.id, _m.c.position, _m.c.id), _m)
+_BOARD = outside_transaction(_BOARD)  # read-only: PostgreSQL may run it before any BEGIN
 
 
 def dashboard(session: Session, user_id: int, today: dt.date, thresholds: Thresholds) -> Dashboard:

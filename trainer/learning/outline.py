@@ -38,6 +38,7 @@ from trainer.models import (
     RegulationUpdate,
     regulation_update_modules,
 )
+from trainer.reads import outside_transaction
 
 _courses, _modules, _versions = Course.__table__, Module.__table__, ModuleVersion.__table__
 _assignments, _updates = Assignment.__table__, RegulationUpdate.__table__
@@ -177,8 +178,9 @@ def _outline_query(course_matches: Any) -> Select[Any]:
 
 # Built once: these run on every course and module page, where building and keying a
 # statement costs more than the database takes to answer it.
-_OUTLINE_BY_SLUG = _outline_query(_courses.c.slug == bindparam("slug"))
-_OUTLINE_BY_ID = _outline_query(_courses.c.id == bindparam("course_id"))
+# Read-only: on PostgreSQL they may run before the request's transaction (trainer/reads.py).
+_OUTLINE_BY_SLUG = outside_transaction(_outline_query(_courses.c.slug == bindparam("slug")))
+_OUTLINE_BY_ID = outside_transaction(_outline_query(_courses.c.id == bindparam("course_id")))
 _CERTIFICATE = select(Certificate).where(Certificate.assignment_id == bindparam("assignment_id"))
 
 

@@ -14,6 +14,7 @@ from trainer.extensions import db, login_manager
 from trainer.models import User
 from trainer.notify.inbox import unread_count_of
 from trainer.people.signed_in import SignedIn
+from trainer.reads import outside_transaction
 from trainer.web.access import declared_access
 from trainer.web.current import current_user
 from trainer.web.session_cookie import VerifiedOnceSessionInterface
@@ -51,6 +52,7 @@ _SIGNED_IN = (
            exists().where(_reports.c.manager_id == _users.c.id, _reports.c.active == true()))
     .where(_users.c.id == bindparam("user_id"))
 )
+_SIGNED_IN = outside_transaction(_SIGNED_IN)  # PostgreSQL: before any BEGIN (trainer/reads.py)
 
 
 def load_user(user_id: str) -> SignedIn | None:
