@@ -45,6 +45,8 @@ def install(engine: Engine) -> None:
 
 
 def _before(conn: Any, cursor: Any, statement: Any, parameters: Any, context: Any, executemany: bool) -> None:
+    if context is None:  # SQLAlchemy's own statements (defaults, sequences)
+        return
     options = context.execution_options
     if not options.get(OUTSIDE_TRANSACTION) or options.get("isolation_level"):
         return
@@ -64,8 +66,10 @@ def _after(conn: Any, cursor: Any, statement: Any, parameters: Any, context: Any
 
 def _on_error(context: Any) -> None:
     conn = context.connection
-    if conn is not None and conn.info.pop(_SWITCHED, False):
-        _transactions_back(conn.connection.dbapi_connection)
+    # A lost connection may refuse even to be looked at: check-in is the backstop.
+    with contextlib.suppress(Exception):
+        if conn is not None and conn.info.pop(_SWITCHED, False):
+            _transactions_back(conn.connection.dbapi_connection)
 
 
 def _on_checkin(dbapi_connection: Any, record: Any) -> None:
