@@ -44,8 +44,16 @@ def signed_in(app, session, auth, client):  # type: ignore[no-untyped-def]
     return client
 
 
-def end_every_pooled_connection() -> int:
-    """What a database restart does to the pool: ends the server side of each connection."""
+@pytest.fixture
+def end_every_pooled_connection(app):  # type: ignore[no-untyped-def]
+    """What a database restart does to the pool: ends the server side of each connection.
+    Afterwards the pool is emptied: the fixtures' clean-up would otherwise take one the test
+    left dead and not idle long enough to be pinged (the design: see the busy test)."""
+    yield _end_every_pooled_connection
+    db.engine.dispose()
+
+
+def _end_every_pooled_connection() -> int:
     admin = create_engine(db.engine.url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
@@ -64,16 +72,16 @@ def test_a_connection_in_steady_use_is_not_pinged(postgresql, signed_in, pings, 
     assert not db.engine.pool._pre_ping  # nor SQLAlchemy's ping on every checkout
 
 
-def test_an_idle_connection_that_died_is_replaced_before_the_page_sees_it(postgresql, signed_in, pings,
-                                                                          monkeypatch):
+def test_an_idle_connection_that_died_is_replaced_before_the_page_sees_it(
+        postgresql, signed_in, pings, monkeypatch, end_every_pooled_connection):
     monkeypatch.setattr(pool_ping, "PING_AFTER_IDLE_SECONDS", 0)  # every connection "idle"
     assert end_every_pooled_connection() >= 1
     assert signed_in.get("/").status_code == 200
     assert pings  # found dead by the ping, not by the page
 
 
-def test_a_busy_connection_that_died_answers_503_and_the_next_request_works(postgresql, signed_in, pings,
-                                                                            monkeypatch):
+def test_a_busy_connection_that_died_answers_503_and_the_next_request_works(
+        postgresql, signed_in, pings, monkeypatch, end_every_pooled_connection):
     monkeypatch.setattr(pool_ping, "PING_AFTER_IDLE_SECONDS", 3600)  # not idle: no ping
     assert end_every_pooled_connection() >= 1
     response = signed_in.get("/")
