@@ -25,10 +25,10 @@ from sqlalchemy import select
 from tests.compliance.helpers import require, sync
 from tests.factories import make_course, make_user
 from trainer import clock
+from trainer.audit import Actor
 from trainer.compliance import sync as sync_module
 from trainer.compliance.counts import stored_counts
 from trainer.compliance.requirements import set_status
-from trainer.audit import Actor
 from trainer.models import Assignment, Course, Requirement, User
 from trainer.people.accounts import get_or_create_department
 

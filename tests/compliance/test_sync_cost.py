@@ -40,4 +40,18 @@ def test_noop_sync_cost_does_not_grow_with_people(session):
     assert sync(session, dt.date(2026, 1, 7)).created == 120
     session.commit()
     many = statements_of(lambda: sync(session, dt.date(2026, 1, 8)))
-    assert few == many <= 16  # 16th: PostgreSQL's lock against a concurrent sync (jobs.serialize)
+    # Lock (PostgreSQL), rules (and their groups, 4), close, anyone missing, refreshers.
+    assert few == many <= 9
+
+
+def test_noop_sync_cost_does_not_grow_with_courses(session):
+    for _ in range(3):
+        make_user(session)
+    counts = []
+    for courses in (1, 6):
+        for _ in range(courses):
+            require(session, make_course(session))
+        sync(session, dt.date(2026, 1, 5))
+        session.commit()
+        counts.append(statements_of(lambda: sync(session, dt.date(2026, 1, 6))))
+    assert counts[0] == counts[1]

@@ -17,9 +17,10 @@ writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import (
@@ -152,26 +153,26 @@ def _live_requirements(session: Session) -> dict[int, list[Requirement]]:
     return by_course
 
 
-def _matches_any(rules: list[Requirement]) -> ColumnElement[bool]:
-    """The assignment's person is in the audience of one of `rules` (correlated EXISTS)."""
-    if not rules:
+def _matches_any(rules_by_course: dict[int, list[Requirement]]) -> ColumnElement[bool]:
+    """The assignment's person is in the audience of one of its course's rules (correlated
+    EXISTS; a course without rules matches nobody). One condition for every course, so each
+    step is one statement however many courses there are."""
+    by_course = [(Assignment.course_id == course_id, or_(*(audience_condition(r) for r in rules)))
+                 for course_id, rules in rules_by_course.items() if rules]
+    if not by_course:
         return false()
-    return exists(select(User.id).where(User.id == Assignment.user_id,
-                                        or_(*(audience_condition(r) for r in rules))))
+    return exists(select(User.id).where(User.id == Assignment.user_id, case(*by_course, else_=false())))
 
 
 def _close(
     session: Session, live: dict[int, list[Requirement]], today: dt.date, only: set[int] | None
 ) -> int:
     """Close current assignments whose person no live rule of their course wants any more."""
-    leaving: list[tuple[int, int]] = []
-    for course_id in session.scalars(select(Course.id)):
-        query = select(Assignment.id, Assignment.user_id).where(
-            Assignment.course_id == course_id, Assignment.current.is_(True),
-            ~_matches_any(live.get(course_id, [])))
-        if only is not None:
-            query = query.where(Assignment.user_id.in_(only))
-        leaving.extend((row[0], row[1]) for row in session.execute(query))
+    query = select(Assignment.id, Assignment.user_id).where(
+        Assignment.current.is_(True), ~_matches_any(live))
+    if only is not None:
+        query = query.where(Assignment.user_id.in_(only))
+    leaving = [(row[0], row[1]) for row in session.execute(query)]
     if not leaving:
         return 0
     inactive = set(session.scalars(
@@ -201,15 +202,17 @@ def _has_any_cycle(course_id: int) -> ColumnElement[bool]:
 
 
 def _wanting(
-    active: dict[int, list[Requirement]], only: set[int] | None
+    active: dict[int, list[Requirement]], only: set[int] | None,
+    holding: Callable[[int], ColumnElement[bool]] = _holds_current,
 ) -> list[tuple[int, int, Requirement, Select[Any]]]:
     """(rank, course id, rule, people the rule wants who hold no current assignment of the
-    course) for every active rule; rank orders each course's rules strictest first."""
+    course, or with `holding=_has_any_cycle` none at all) for every active rule; rank orders
+    each course's rules strictest first."""
     parts = []
     for course_id, rules in active.items():
         for requirement in rules:
             query = select(User.id, User.hired_on).where(
-                audience_condition(requirement), ~_holds_current(course_id))
+                audience_condition(requirement), ~holding(course_id))
             if only is not None:
                 query = query.where(User.id.in_(only))
             parts.append((len(parts), course_id, requirement, query))
@@ -234,9 +237,9 @@ def _insert_first_cycles(
     completions, reactivated people, later cycles) are left to `_missing` and Python."""
     dialect = session.get_bind().dialect.name
     per_course: dict[int, list[Select[Any]]] = {}
-    for rank, course_id, requirement, query in _wanting(active, only):
+    for rank, course_id, requirement, query in _wanting(active, only, holding=_has_any_cycle):
         per_course.setdefault(course_id, []).append(
-            query.where(~_has_any_cycle(course_id)).with_only_columns(
+            query.with_only_columns(
                 *_first_cycle_columns(course_id, requirement, today, dialect), literal(rank).label("rank")))
     chosen: list[Select[Any]] = []
     for parts in per_course.values():
@@ -253,8 +256,29 @@ def _insert_first_cycles(
     columns = [c.name for c in rows.c if c.name != "rank"]
     statement = insert(Assignment.__table__).from_select(
         columns, select(*(rows.c[name] for name in columns)), include_defaults=False)
-    # SQLAlchemy reports rowcount for INSERT only when asked to keep it.
-    return rowcount(session.execute(statement.execution_options(preserve_rowcount=True)))
+    with _without_nested_loops(session):
+        # SQLAlchemy reports rowcount for INSERT only when asked to keep it.
+        return rowcount(session.execute(statement.execution_options(preserve_rowcount=True)))
+
+
+@contextlib.contextmanager
+def _without_nested_loops(session: Session) -> Iterator[None]:
+    """PostgreSQL: plan the next statement without nested loops, then restore the setting.
+
+    The INSERT reads the table it fills ("no cycle of the course yet"). Where the statistics
+    say assignments is empty (a fresh install, analysed), the planner checks each person with
+    a sequential scan of assignments, which the INSERT itself makes longer: 289 s for 10,000
+    people and 10 courses instead of 2 s. Without nested loops it hashes each course's
+    assignments once (a hash anti-join), whatever the statistics say."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    before = session.scalar(text(
+        "SELECT current_setting('enable_nestloop') FROM set_config('enable_nestloop', 'off', true)"))
+    try:
+        yield
+    finally:
+        session.execute(text("SELECT set_config('enable_nestloop', :before, true)"), {"before": before})
 
 
 def _first_cycle_columns(
@@ -436,19 +460,15 @@ def _refresher_candidates(
     """Current completed assignments and open delta cycles expiring by `expiring_by`."""
     a = Assignment
     expiring = or_(a.completed_on.is_not(None), a.reason.in_(DELTA_REASONS))
-    due: list[_Due] = []
-    for course_id, rules in active.items():
-        query = select(a.id, a.user_id, a.course_id, a.expires_on, a.requirement_id, a.due_on,
-                       a.completed_on.is_not(None), a.regulation_update_id).where(
-            a.course_id == course_id, a.current.is_(True), expiring,
-            a.expires_on <= expiring_by, _matches_any(rules))
-        if only is not None:
-            query = query.where(a.user_id.in_(only))
-        due.extend(_Due(id_, user_id, course, expires_on, requirement_id, due_on, completed, update_id)
-                   for id_, user_id, course, expires_on, requirement_id, due_on, completed, update_id
-                   in session.execute(query)
-                   if expires_on is not None)  # the WHERE clause ensures it; this tells the type
-    return due
+    query = select(a.id, a.user_id, a.course_id, a.expires_on, a.requirement_id, a.due_on,
+                   a.completed_on.is_not(None), a.regulation_update_id).where(
+        a.current.is_(True), expiring, a.expires_on <= expiring_by, _matches_any(active))
+    if only is not None:
+        query = query.where(a.user_id.in_(only))
+    return [_Due(id_, user_id, course, expires_on, requirement_id, due_on, completed, update_id)
+            for id_, user_id, course, expires_on, requirement_id, due_on, completed, update_id
+            in session.execute(query)
+            if expires_on is not None]  # the WHERE clause ensures it; this tells the type
 
 
 def _supersede(session: Session, ids: list[int], *, closed_on: dt.date | None) -> None:
