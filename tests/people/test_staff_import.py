@@ -56,6 +56,16 @@ def test_each_bad_row_is_named_by_line_with_its_reason(session, rows, line, mess
     assert not result.can_apply
 
 
+def test_an_address_checked_twice_gets_each_rows_verdict(session):
+    """Checked addresses are cached (staff_file._checked_email): the second use of a bad one
+    still names its own column, and a good one is normalised the same way again."""
+    result = plan(session, "boss@,Ann,,,,,\nbob@example.com,Bob,,,boss@,,\n"
+                           "Carl@Example.com,Carl,,,,,\ndora@example.com,Dora,,,CARL@example.com,,\n")
+    assert [(line, message.split(":")[0]) for line, message in problems(result)] == [
+        (2, "bad e-mail 'boss@'"), (3, "bad manager e-mail 'boss@'")]
+    assert [r.fields.get("manager_email") for r in result.created] == [None, "carl@example.com"]
+
+
 def test_duplicate_email_names_every_line(session):
     result = plan(session, "ann@example.com,Ann,,,,,\nbob@example.com,Bob,,,,,\nANN@example.com,Ann B,,,,,\n")
     assert problems(result) == [(2, "duplicate e-mail ann@example.com: also on line 4."),

@@ -204,11 +204,11 @@ def _has_any_cycle(course_id: int) -> ColumnElement[bool]:
 def _wanting(
     active: dict[int, list[Requirement]], only: set[int] | None,
     holding: Callable[[int], ColumnElement[bool]] = _holds_current,
-) -> list[tuple[int, int, Requirement, Select[Any]]]:
+) -> list[tuple[int, int, Requirement, Select[*tuple[Any, ...]]]]:
     """(rank, course id, rule, people the rule wants who hold no current assignment of the
     course, or with `holding=_has_any_cycle` none at all) for every active rule; rank orders
     each course's rules strictest first."""
-    parts = []
+    parts: list[tuple[int, int, Requirement, Select[*tuple[Any, ...]]]] = []
     for course_id, rules in active.items():
         for requirement in rules:
             query = select(User.id, User.hired_on).where(
@@ -236,12 +236,12 @@ def _insert_first_cycles(
     (the strictest rule wins, as in `_missing`). People with earlier cycles (restored
     completions, reactivated people, later cycles) are left to `_missing` and Python."""
     dialect = session.get_bind().dialect.name
-    per_course: dict[int, list[Select[Any]]] = {}
+    per_course: dict[int, list[Select[*tuple[Any, ...]]]] = {}
     for rank, course_id, requirement, query in _wanting(active, only, holding=_has_any_cycle):
         per_course.setdefault(course_id, []).append(
             query.with_only_columns(
                 *_first_cycle_columns(course_id, requirement, today, dialect), literal(rank).label("rank")))
-    chosen: list[Select[Any]] = []
+    chosen: list[Select[*tuple[Any, ...]]] = []
     for parts in per_course.values():
         if len(parts) == 1:
             chosen.append(parts[0])

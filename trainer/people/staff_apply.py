@@ -13,7 +13,8 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Integer, column, insert, select, update
+from sqlalchemy import values as sql_values
 from sqlalchemy.orm import Session
 
 from trainer import audit, clock
@@ -126,10 +127,26 @@ def _update(session: Session, plan: ImportPlan, departments: dict[str, int], ids
     now = clock.now()
     values = [_changed_values(u.account.id, u.account.session_version, u.changes, departments, ids, now)
               for u in plan.updated]
-    values += [{"id": ids[r.email], "manager_id": ids[r.fields["manager_email"]]}
-               for r in plan.created if r.fields.get("manager_email")]
+    managers = [{"id": ids[r.email], "manager_id": ids[r.fields["manager_email"]]}
+                for r in plan.created if r.fields.get("manager_email")]
+    if session.get_bind().dialect.name == "postgresql":
+        _set_managers(session, managers)
+    else:
+        values += managers
     for chunk in _chunks(values):
         session.execute(update(User), chunk)
+
+
+def _set_managers(session: Session, managers: list[dict[str, Any]]) -> None:
+    """PostgreSQL: one UPDATE ... FROM (VALUES ...) per chunk, not one statement per person:
+    the counts' statement trigger on users runs once per statement (10,000 single-row
+    updates took 0.7-1.5 s). SQLite has no column list for VALUES, and its triggers run per
+    row anyway."""
+    for chunk in _chunks(managers):
+        new = sql_values(column("id", Integer), column("manager_id", Integer), name="new").data(
+            [(row["id"], row["manager_id"]) for row in chunk])
+        session.execute(update(User).where(User.id == new.c.id).values(manager_id=new.c.manager_id)
+                        .execution_options(synchronize_session=False))
 
 
 def _changed_values(user_id: int, session_version: int, changes: dict[str, tuple[Any, Any]],
