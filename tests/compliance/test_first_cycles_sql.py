@@ -139,6 +139,21 @@ def test_sql_first_cycles_match_for_some_people(session, monkeypatch, some):
     assert {row[0] for row in now[1] if row[8]} <= {people[i].email for i in some}
 
 
+@pytest.mark.parametrize("parameters", [1, sync_module.PARAMETERS])
+def test_many_people_are_synced_in_parts_within_the_parameter_limit(session, monkeypatch, parameters):
+    """12,000 ids named once per rule (6 active rules) would pass PostgreSQL's limit on
+    bound parameters (65,535; SQLite's build here allows more); the sync works through them
+    in parts (one person at a time with PARAMETERS = 1)."""
+    people = _organisation(session)["people"]
+    monkeypatch.setattr(sync_module, "PARAMETERS", parameters)
+    ids = [p.id for p in people]
+    if parameters > 1:
+        ids += range(10**6, 10**6 + 12_000)  # nobody has these
+    reference, now, by_sql = _both_ways(session, monkeypatch, user_ids=ids)
+    assert by_sql > 20
+    assert now == reference
+
+
 def test_a_sync_with_nothing_missing_skips_planning(session, monkeypatch):
     _organisation(session)
     sync(session, TODAY)

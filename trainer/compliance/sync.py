@@ -55,6 +55,8 @@ from trainer.models import Assignment, Course, Requirement, User
 Pair = tuple[int, int]  # (user_id, course_id)
 BATCH = 5000
 BULK_CHANGE = 5000  # rows changed by one sync that make the planner's statistics stale
+PARAMETERS = 20_000  # bound ids per statement, at most (the rules' union names them per rule;
+# PostgreSQL allows 65,535 parameters, SQLite 32,766 unless built with more)
 
 
 @dataclasses.dataclass
@@ -113,10 +115,13 @@ def sync_assignments(
     active = {course: [r for r in rules if r.status == "active"] for course, rules in live.items()}
     result = SyncResult()
     result.closed = _close(session, live, today, only)
-    if _anyone_missing(session, active, only):
-        result.created = _insert_first_cycles(session, active, today, only)
-        wanted = _missing(session, active, only)  # now only people with earlier cycles
-        result.restored, restored_pairs = _restore_valid(session, list(wanted), today)
+    for some in _id_chunks(only, sum(len(rules) for rules in active.values())):
+        if not _anyone_missing(session, active, some):
+            continue
+        result.created += _insert_first_cycles(session, active, today, some)
+        wanted = _missing(session, active, some)  # now only people with earlier cycles
+        restored, restored_pairs = _restore_valid(session, list(wanted), today)
+        result.restored += restored
         new_pairs = [pair for pair in wanted if pair not in restored_pairs]
         result.created += _create(session, new_pairs, wanted, today)
     result.refreshers = _open_refreshers(session, active, today, refresher_window_days, only)
@@ -129,6 +134,16 @@ def sync_assignments(
     if result.changes >= BULK_CHANGE:
         _refresh_statistics(session)
     return result
+
+
+def _id_chunks(only: set[int] | None, rules: int) -> list[set[int] | None]:
+    """Everyone (None), or `only` in parts small enough that statements naming the ids once
+    per rule stay within the databases' limits on bound parameters (SQLite: 32,766)."""
+    if only is None:
+        return [None]
+    ids = sorted(only)
+    size = max(1, PARAMETERS // max(1, rules))
+    return [set(ids[start:start + size]) for start in range(0, len(ids), size)]
 
 
 def _refresh_statistics(session: Session) -> None:
