@@ -20,7 +20,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select, text
 
 from tests.compliance.helpers import require, sync
 from tests.factories import make_course, make_user
@@ -29,6 +29,7 @@ from trainer.audit import Actor
 from trainer.compliance import sync as sync_module
 from trainer.compliance.counts import stored_counts
 from trainer.compliance.requirements import set_status
+from trainer.extensions import db
 from trainer.models import Assignment, Course, Requirement, User
 from trainer.people.accounts import get_or_create_department
 
@@ -168,3 +169,24 @@ def test_a_sync_with_nothing_missing_skips_planning(session, monkeypatch):
     make_user(session, email="new@example.com", department="Sales")
     monkeypatch.undo()
     assert sync(session, TODAY).created == 2  # a and b (an agent); not c: no hiring date
+
+
+def test_postgresql_plans_only_the_insert_without_nested_loops(session):
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    during: list[str] = []
+
+    def planned(connection, _cursor, statement, *_args) -> None:
+        if statement.startswith("INSERT INTO assignments") and "SELECT" in statement:
+            raw = connection.connection.driver_connection
+            during.append(raw.execute("SHOW enable_nestloop").fetchone()[0])
+
+    _organisation(session)
+    event.listen(db.engine, "before_cursor_execute", planned)
+    try:
+        assert sync(session, TODAY).created > 20
+    finally:
+        event.remove(db.engine, "before_cursor_execute", planned)
+    assert during == ["off"]
+    # Restored right after it, for the rest of the transaction.
+    assert session.scalar(text("SELECT current_setting('enable_nestloop')")) == "on"

@@ -288,12 +288,12 @@ def _without_nested_loops(session: Session) -> Iterator[None]:
     if session.get_bind().dialect.name != "postgresql":
         yield
         return
-    before = session.scalar(text(
-        "SELECT current_setting('enable_nestloop') FROM set_config('enable_nestloop', 'off', true)"))
-    try:
-        yield
-    finally:
-        session.execute(text("SELECT set_config('enable_nestloop', :before, true)"), {"before": before})
+    before = session.scalar(text("SELECT current_setting('enable_nestloop')"))
+    session.execute(text("SELECT set_config('enable_nestloop', 'off', true)"))
+    yield
+    # Not in a `finally`: after an error the transaction is aborted (a statement would fail
+    # and hide the error), and its rollback undoes the setting anyway.
+    session.execute(text("SELECT set_config('enable_nestloop', :before, true)"), {"before": before})
 
 
 def _first_cycle_columns(
