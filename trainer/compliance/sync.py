@@ -118,12 +118,15 @@ def sync_assignments(
     for some in _id_chunks(only, sum(len(rules) for rules in active.values())):
         if not _anyone_missing(session, active, some):
             continue
-        result.created += _insert_first_cycles(session, active, today, some)
-        wanted = _missing(session, active, some)  # now only people with earlier cycles
+        # People with earlier cycles of the course first, while the statistics still
+        # describe the table (after the INSERT below PostgreSQL may think it empty and scan
+        # it once per person); then everyone else, who never held the course.
+        wanted = _missing(session, active, some)
         restored, restored_pairs = _restore_valid(session, list(wanted), today)
         result.restored += restored
         new_pairs = [pair for pair in wanted if pair not in restored_pairs]
         result.created += _create(session, new_pairs, wanted, today)
+        result.created += _insert_first_cycles(session, active, today, some)
     result.refreshers = _open_refreshers(session, active, today, refresher_window_days, only)
     if result.changes:
         audit.record(session, actor or Actor.system(), "assignments.synced",
@@ -327,13 +330,15 @@ def _plus_days(day: ColumnElement[dt.date], days: int, dialect: str) -> ColumnEl
 def _missing(
     session: Session, active: dict[int, list[Requirement]], only: set[int] | None
 ) -> dict[Pair, tuple[Requirement, dt.date | None]]:
-    """People an active rule wants who hold no current assignment of the course -> the
-    strictest such rule and their hiring date (one query for every rule)."""
+    """People an active rule wants who hold no current assignment of the course but held an
+    earlier cycle of it -> the strictest such rule and their hiring date (one query for
+    every rule). The others get their first cycle from `_insert_first_cycles`."""
     parts = _wanting(active, only)
     if not parts:
         return {}
     rules = {rank: (course_id, requirement) for rank, course_id, requirement, _ in parts}
-    query = union_all(*(q.add_columns(literal(rank).label("rank")) for rank, _, _, q in parts))
+    query = union_all(*(q.where(_has_any_cycle(course_id)).add_columns(literal(rank).label("rank"))
+                        for rank, course_id, _, q in parts))
     wanted: dict[Pair, tuple[Requirement, dt.date | None]] = {}
     for user_id, hired_on, rank in sorted(session.execute(query), key=lambda row: row[2]):
         course_id, requirement = rules[rank]
