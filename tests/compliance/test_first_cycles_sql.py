@@ -1,5 +1,5 @@
-"""The database plans first cycles (`_insert_first_cycles`, one INSERT ... SELECT) exactly as
-the Python planner does (`_missing`, `_restore_valid`, `_create`).
+"""The database plans first cycles (`first_cycles.insert_first_cycles`, one INSERT ...
+SELECT) exactly as the Python planner does (`_missing`, `_restore_valid`, `_create`).
 
 A varied organisation is synced twice from the same state inside a savepoint: once by the
 Python planner alone (the SQL step switched off, so `_missing` sees every pair, as before
@@ -106,8 +106,8 @@ def _snapshot(session) -> list[tuple[Any, ...]]:
 def _both_ways(session, monkeypatch, **kwargs: Any) -> tuple[Any, Any, int]:
     """(the Python planner's outcome, the current sync's, first cycles the SQL step wrote)."""
     inserted: list[int] = []
-    sql_step = sync_module._insert_first_cycles
-    has_any_cycle = sync_module._has_any_cycle
+    sql_step = sync_module.insert_first_cycles
+    has_any_cycle = sync_module.has_any_cycle
 
     def counted(*args: Any) -> int:
         inserted.append(sql_step(*args))
@@ -116,9 +116,9 @@ def _both_ways(session, monkeypatch, **kwargs: Any) -> tuple[Any, Any, int]:
     outcomes = []
     for step in (lambda *_args: 0, counted):
         savepoint = session.begin_nested()
-        monkeypatch.setattr(sync_module, "_insert_first_cycles", step)
+        monkeypatch.setattr(sync_module, "insert_first_cycles", step)
         # The reference: `_missing` hands every pair to Python, not only people with history.
-        monkeypatch.setattr(sync_module, "_has_any_cycle",
+        monkeypatch.setattr(sync_module, "has_any_cycle",
                             (lambda _course_id: true()) if step is not counted else has_any_cycle)
         result = sync(session, TODAY, **kwargs)
         session.flush()
@@ -167,7 +167,7 @@ def test_a_sync_with_nothing_missing_skips_planning(session, monkeypatch):
     def planned(*_args: Any) -> Any:
         raise AssertionError("nothing is missing: no planning")
 
-    monkeypatch.setattr(sync_module, "_insert_first_cycles", planned)
+    monkeypatch.setattr(sync_module, "insert_first_cycles", planned)
     monkeypatch.setattr(sync_module, "_missing", planned)
     assert sync(session, TODAY).changes == 0
     make_user(session, email="new@example.com", department="Sales")
