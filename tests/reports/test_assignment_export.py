@@ -16,8 +16,13 @@ from tests.factories import make_course, make_user
 from tests.reports.dataset import TODAY, assign, build_org
 from trainer.compliance.status import REOPENED_REASONS, Thresholds, pending_update, pending_update_sql
 from trainer.models import Assignment
-from trainer.reports.assignments import assignment_rows_query, days_overdue, overdue_filter
-from trainer.reports.exports import ASSIGNMENT_COLUMNS, _assignment_csv_query, _stream, assignment_list
+from trainer.reports.assignments import overdue_filter
+from trainer.reports.exports import (
+    ASSIGNMENT_COLUMNS,
+    _assignment_csv_query,
+    assignment_list,
+    assignment_list_rows,
+)
 from trainer.reports.filters import ReportFilter
 from trainer.reports.streaming import (
     FORMULA_FIRST_CHARACTERS,
@@ -36,15 +41,8 @@ DAY = dt.timedelta(days=1)
 
 def python_rules_csv(session, filters, today, thresholds, *, overdue_first=False):
     """The export as the Python rules write it, row by row (what the export did before it
-    moved the rules into its SELECT)."""
-    query = assignment_rows_query(filters, today, thresholds, overdue_first=overdue_first)
-    rows = (
-        [today, r.employee_id, r.name, r.email, r.department, r.manager_name, r.manager_email, r.course,
-         r.status, pending_update(r.reason, r.completed_on, r.change_note), r.assigned_on, r.due_on,
-         r.completed_on, r.expires_on if r.completed_on else None,
-         days_overdue(r.due_on, today) if r.status == "overdue" else None]
-        for r in _stream(session, query)
-    )
+    moved the rules into its SELECT; the JSON records still do)."""
+    rows = assignment_list_rows(session, filters, today, thresholds, overdue_first)
     return "".join(csv_chunks(ASSIGNMENT_COLUMNS, rows))
 
 

@@ -312,16 +312,21 @@ def assignment_list(
         query = _assignment_csv_query(filters, today, thresholds, overdue_first)
         return Export(f"{name}-as-of-{today.isoformat()}.csv", "text/csv",
                       csv_query_chunks(session, ASSIGNMENT_COLUMNS, query))
-    query = assignment_rows_query(filters, today, thresholds, overdue_first=overdue_first)
-    rows = (
-        [today, r.employee_id, r.name, r.email, r.department, r.manager_name, r.manager_email, r.course,
-         r.status, pending_update(r.reason, r.completed_on, r.change_note), r.assigned_on, r.due_on,
-         r.completed_on, r.expires_on if r.completed_on else None,
-         days_overdue(r.due_on, today) if r.status == "overdue" else None]
-        for r in _stream(session, query)
-    )
+    rows = assignment_list_rows(session, filters, today, thresholds, overdue_first)
     head = {"report": name, "as_of": today, "filters": filters.describe()}
     return _export(name, fmt, ASSIGNMENT_COLUMNS, rows, head, "assignments", today)
+
+
+def assignment_list_rows(
+    session: Session, filters: ReportFilter, today: dt.date, thresholds: Thresholds, overdue_first: bool
+) -> Iterator[list[Any]]:
+    """The list's rows by the Python rules (the JSON records; the CSV's reference)."""
+    query = assignment_rows_query(filters, today, thresholds, overdue_first=overdue_first)
+    for r in _stream(session, query):
+        yield [today, r.employee_id, r.name, r.email, r.department, r.manager_name, r.manager_email,
+               r.course, r.status, pending_update(r.reason, r.completed_on, r.change_note), r.assigned_on,
+               r.due_on, r.completed_on, r.expires_on if r.completed_on else None,
+               days_overdue(r.due_on, today) if r.status == "overdue" else None]
 
 
 def _assignment_csv_query(
