@@ -123,3 +123,36 @@ def test_development_generates_an_audit_key_once(tmp_path):
     again = create_app({"SECRET_KEY": "x" * 40, "INSTANCE_PATH": str(tmp_path)}).config["AUDIT_KEY"]
     assert first == again and len(first) >= 32
     assert (tmp_path / "audit_key").stat().st_mode & 0o077 == 0
+
+
+def test_a_development_key_made_meanwhile_by_another_process_is_the_one_used(tmp_path, monkeypatch):
+    """Two processes started together (two cron jobs at the same minute) both find no key
+    file; the second to write must take the first's key, not fail (a `trainer reminders send`
+    pair failed with FileExistsError) or make another."""
+    from pathlib import Path
+
+    from trainer import config
+
+    key_file = tmp_path / "audit_key"
+    real_exists = Path.exists
+
+    def the_other_process_wins(path: Path) -> bool:
+        if path == key_file and not real_exists(path):
+            key_file.write_text("the-other-process-key\n")  # after our check, before our write
+            return False
+        return real_exists(path)
+
+    monkeypatch.setattr(Path, "exists", the_other_process_wins)
+    assert config._development_key(key_file) == "the-other-process-key"
+    assert [p.name for p in tmp_path.iterdir()] == ["audit_key"]  # no draft left behind
+
+
+def test_development_keys_made_by_processes_started_together_agree(tmp_path):
+    script = ("import sys; from pathlib import Path; from trainer.config import _development_key; "
+              "print(_development_key(Path(sys.argv[1])))")
+    runs = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "secret_key")],
+                             stdout=subprocess.PIPE, text=True) for _ in range(6)]
+    keys = {run.communicate(timeout=60)[0].strip() for run in runs}
+    assert all(run.returncode == 0 for run in runs)
+    assert keys == {(tmp_path / "secret_key").read_text().strip()}
+    assert stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode) == 0o600

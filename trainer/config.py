@@ -328,11 +328,22 @@ def _audit_key(config: dict[str, Any], instance_path: str) -> str:
 
 
 def _development_key(key_file: Path) -> str:
+    """The key kept in `key_file`, made on first use. Processes started together (two cron
+    jobs, a test's workers) agree on one key: the key is written to a file of its own and
+    linked into place, which fails if another process got there first, and then its key,
+    complete by construction, is read instead."""
     if key_file.exists():
         return key_file.read_text().strip()
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key + "\n")
+    draft = key_file.with_name(f".{key_file.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key + "\n")
+        os.link(draft, key_file)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    finally:
+        draft.unlink(missing_ok=True)
     return key
