@@ -60,4 +60,8 @@ def test_readme_screenshots(session, demo, live_server, page: Page, tmp_path):
     snap(page, folder, "hr-dashboard")
     page.goto(f"{live_server}/admin/courses/{course.slug}/modules/{module.slug}")
     page.get_by_role("button", name="Preview").click()
+    # The button posts the form: wait for the page it loads (a screenshot taken while the
+    # page was being replaced failed with "Unable to capture screenshot").
+    expect(page.get_by_role("heading", name="Preview", exact=True)).to_be_visible()
+    page.wait_for_load_state()
     snap(page, folder, "module-editor")
