@@ -28,14 +28,17 @@ everything as JSON to bench/results/. Options:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import itertools
 import json
 import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +51,7 @@ from bench import hr, mixed, reminders, web_load, yardsticks  # noqa: E402
 from bench.hr_data import Shape, insert_catalogue  # noqa: E402
 from bench.targets import GROWTH, MEASURES, TIMES, measure  # noqa: E402
 from trainer import clock  # noqa: E402
+from trainer.commands.gunicorn_config import freeze_start_up_objects  # noqa: E402
 from trainer.compliance.sync import sync_assignments  # noqa: E402
 from trainer.extensions import db  # noqa: E402
 from trainer.models import Assignment, ModuleVersion, User  # noqa: E402
@@ -87,7 +91,8 @@ def measure_size(kind: str, employees: int, options: Options = Options()) -> dic
             app = hr.make_app(url)
             realistic_module_pages(app)
             if "dashboard" in only:
-                result.update(measure_hr_pages(app, options.runs))
+                with frozen_start_up_objects():
+                    result.update(measure_hr_pages(app, options.runs))
             if only & {"export", "pack"}:
                 result["bulk_read"] = measure_bulk_read(app)
                 result["export"] = hr.export_in_child(url, "assignments")
@@ -104,6 +109,18 @@ def measure_size(kind: str, employees: int, options: Options = Options()) -> dic
             numbers = reminders.run_benchmark(url, employees, deliver=min(2000, employees))
             result["reminders"] = numbers.__dict__
     return result
+
+
+@contextlib.contextmanager
+def frozen_start_up_objects() -> Iterator[None]:
+    """The in-process HR measures run as in a `trainer serve` worker, whose objects from
+    start-up are frozen out of garbage collection (trainer/commands/gunicorn_config.py);
+    here those are also the generator's. Unfrozen afterwards, for the next size's sake."""
+    freeze_start_up_objects()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def measure_import_and_sync(url: str, shape: Shape) -> dict[str, Any]:

@@ -52,6 +52,7 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2) -> Iterator[s
     binary = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
     process = subprocess.Popen(
         [binary, "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--no-control-socket",
+         "--config", "python:trainer.commands.gunicorn_config",  # as `trainer serve` does
          "--log-level", "warning", app_spec],
         env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,

@@ -71,6 +71,8 @@ def test_trainer_serve_runs_gunicorn_with_two_workers(app_config, tmp_path):
         output, _ = process.communicate(timeout=30)
     assert "Booting worker" in output
     assert output.count("Booting worker") == 2
+    # Each worker takes its start-up objects out of the garbage collector's reach.
+    assert output.count(" start-up objects out of garbage collection") == 2
     # Production logs are JSON lines with a request id.
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     assert lines

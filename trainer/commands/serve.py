@@ -66,6 +66,7 @@ def serve_command() -> None:
         "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
         "--access-logfile", "-",
         "--no-control-socket",
+        "--config", "python:trainer.commands.gunicorn_config",  # start-up objects frozen per worker
         "trainer:create_app()",
     ]
     click.echo(f"Serving Trainer on http://{config['BIND']} with {config['WORKERS']} workers.")
