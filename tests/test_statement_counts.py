@@ -14,13 +14,14 @@ import datetime as dt
 import itertools
 
 import pytest
+from sqlalchemy import update
 
 from tests.compliance.helpers import complete_course, complete_module, require, sync
 from tests.factories import make_course, make_module, make_user
 from trainer import clock
 from trainer.audit import Actor
 from trainer.compliance.regulation_updates import publish_update
-from trainer.models import Course, Notification, QuizAttempt, RegulationUpdate, User
+from trainer.models import Course, Notification, QuizAttempt, RegulationUpdate, UpdateAcknowledgement, User
 
 TODAY = dt.date(2026, 6, 15)
 _keys = itertools.count(1)
@@ -31,8 +32,9 @@ PAGES = {
     # the signed-in person; the course with its modules, the assignment, its regulation update,
     # the visits and the completions (the content comes from the process's cache)
     "module page": ("ada", lambda w: f"/courses/{w.course.slug}/{w.lesson.slug}", 2),
-    # the person; assignments with courses, modules, regulation updates and completions;
-    # regulation updates to acknowledge
+    # the person; assignments with courses, modules, regulation updates, completions and
+    # whether any update is to be acknowledged; those updates, as Ada has some here (without
+    # any: 2, test_the_dashboard_lists_updates_to_acknowledge_only_when_there_are_some)
     "employee dashboard": ("ada", lambda w: "/", 3),
     "course page": ("ada", lambda w: f"/courses/{w.course.slug}", 2),
     "quiz page": ("ada", lambda w: f"/courses/{w.course.slug}/{w.lesson.slug}/quiz", 4),
@@ -142,3 +144,22 @@ def test_page_runs_a_fixed_number_of_statements_whatever_the_size(
     assert len(large) == len(small), "\n".join(large)
     if page_name in EXACT:  # a page made lighter must not quietly grow back
         assert len(small) == bound, "\n".join(small)
+
+
+def test_the_dashboard_lists_updates_to_acknowledge_only_when_there_are_some(
+    session, client, auth, statements
+):
+    """Nearly always nothing is to be acknowledged: the dashboard's own statement says so, and
+    the list is not asked for (one statement fewer); with one to acknowledge, it is."""
+    with clock.frozen(dt.datetime.combine(TODAY, dt.time(9, 0), tzinfo=dt.UTC)):
+        world = World.build(session)
+        auth.login("ada@example.com")
+        with_open = statements_for(client, "/", statements)
+        assert "I have read this update" in client.get("/").get_data(as_text=True)
+        session.execute(update(UpdateAcknowledgement).where(UpdateAcknowledgement.user_id == world.ada.id)
+                        .values(acknowledged_at=clock.now()))
+        session.commit()
+        without = statements_for(client, "/", statements)
+        assert "I have read this update" not in client.get("/").get_data(as_text=True)
+    assert len(with_open) == 3, "\n".join(with_open)
+    assert len(without) == 2, "\n".join(without)

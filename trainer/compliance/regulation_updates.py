@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import ColumnElement, Exists, and_, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from trainer import audit, clock
@@ -150,11 +151,25 @@ class OpenAcknowledgement:
 # Built once (every employee dashboard asks), as plain columns: nearly always no row, and
 # an ORM query costs most when it finds nothing.
 _acks, _updates = UpdateAcknowledgement.__table__, RegulationUpdate.__table__
+
+
+def _open_of(user_id: Any) -> ColumnElement[bool]:
+    """The person's acknowledgements still open (one place for the rule: the list below, and
+    the dashboard's question whether there is any)."""
+    return and_(_acks.c.user_id == user_id, _acks.c.acknowledged_at.is_(None))
+
+
+def any_open_acknowledgement(user_id: Any) -> Exists:
+    """Whether the person (a column or a bound value) has a regulation update to acknowledge,
+    as a column: the dashboard asks in its own statement and lists them only if so."""
+    return exists().where(_open_of(user_id))
+
+
 _OPEN = (
     select(_acks.c.regulation_update_id, _acks.c.due_on, _updates.c.title, _updates.c.regulation,
            _updates.c.effective_on, _updates.c.summary_html)
     .join(_updates, _updates.c.id == _acks.c.regulation_update_id)
-    .where(_acks.c.user_id == bindparam("user_id"), _acks.c.acknowledged_at.is_(None))
+    .where(_open_of(bindparam("user_id")))
     .order_by(_acks.c.due_on, _acks.c.id)
 )
 _OPEN = outside_transaction(_OPEN)  # read-only: PostgreSQL may run it before any BEGIN (trainer/reads.py)

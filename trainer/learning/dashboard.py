@@ -12,15 +12,17 @@ from sqlalchemy.orm import Session
 
 from trainer.compliance.overview import AssignmentView, urgency, view_of
 from trainer.compliance.progress import Progress, counting_completions, cutoff_of
-from trainer.compliance.regulation_updates import OpenAcknowledgement, open_acknowledgements
+from trainer.compliance.regulation_updates import (
+    OpenAcknowledgement,
+    any_open_acknowledgement,
+    open_acknowledgements,
+)
 from trainer.compliance.rows import CourseCard, Cycle
 from trainer.compliance.status import DELTA_REASONS, Thresholds
 from trainer.learning.outline import (
     COURSE_COLUMNS,
     CYCLE_COLUMNS,
-    DONE_COLUMNS,
-    Done,
-    completions_in,
+    DONE_AT_COLUMNS,
     with_completions,
 )
 from trainer.models import (
@@ -28,6 +30,7 @@ from trainer.models import (
     Course,
     Module,
     RegulationUpdate,
+    User,
     regulation_update_modules,
 )
 from trainer.reads import outside_transaction
@@ -43,43 +46,45 @@ class Step:
     major_floor: int
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
+class DoneAt:
+    """A completion, as much of it as the counting rule reads (the dashboard shows none)."""
+
+    id: int
+    completed_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class DashboardItem:
+    """One course on the dashboard, with what its card shows worked out once (the template
+    reads fields, not properties that would work them out on every use)."""
+
     view: AssignmentView
-    progress: Progress[Step, Done]
-    today: dt.date
+    progress: Progress[Step, DoneAt]
+    next_module: Step | None  # None when done: the card links the course to review it
+    action: str  # the link text: Start, Continue, or (when done) Review
+    change_note: str  # what changed, while a delta cycle is open
+    status_text: str
 
     @property
-    def assignment(self):
-        return self.view.assignment
+    def assignment(self) -> Cycle:
+        return self.view.assignment  # type: ignore[return-value]  # always a Cycle here
 
     @property
-    def course(self):
-        return self.view.course
+    def course(self) -> CourseCard:
+        return self.assignment.course
 
-    @property
-    def next_module(self) -> Step | None:
-        if self.assignment.completed_on is not None:
-            return None
-        return self.progress.next_module
 
-    @property
-    def action(self) -> str:
-        """The link text: Start, Continue, or (when done) Review."""
-        if self.next_module is None:
-            return "Review"
-        started = self.assignment.started_on is not None or self.progress.done_count
-        return "Continue" if started else "Start"
-
-    @property
-    def change_note(self) -> str:
-        if self.assignment.reason in DELTA_REASONS and self.assignment.completed_on is None:
-            return self.assignment.change_note
-        return ""
-
-    @property
-    def status_text(self) -> str:
-        return status_text(self.view, self.today)
+def _item(view: AssignmentView, progress: Progress[Step, DoneAt], today: dt.date) -> DashboardItem:
+    cycle = view.assignment
+    done = cycle.completed_on is not None
+    next_module = None if done else progress.next_module
+    if next_module is None:
+        action = "Review"
+    else:
+        action = "Continue" if cycle.started_on is not None or progress.done_count else "Start"
+    change_note = cycle.change_note if cycle.reason in DELTA_REASONS and not done else ""
+    return DashboardItem(view, progress, next_module, action, change_note, status_text(view, today))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,47 +97,80 @@ class Dashboard:
         return sum(1 for i in self.items if i.assignment.completed_on is None)
 
 
-_a, _m, _rum = Assignment.__table__, Module.__table__, regulation_update_modules
+_p, _a, _m, _rum = User.__table__, Assignment.__table__, Module.__table__, regulation_update_modules
 _u, _c = RegulationUpdate.__table__, Course.__table__
-# Built once (every dashboard): one row per current assignment and live module of its
-# course, with the assignment's regulation update (its dates, and whether it names the
-# module). Plain rows: loading them as ORM objects was most of the page.
+# Built once (every dashboard): the person, and one row per current assignment and live
+# module of its course (one row without any for someone with no assignment), with the
+# assignment's regulation update (its dates, and whether it names the module), the
+# person's completions of the module, and whether they have a regulation update to
+# acknowledge (nearly never: the list of those is asked for only then). Plain rows:
+# loading them as ORM objects was most of the page.
 _BOARD = with_completions(
     select(_a.c.id, *COURSE_COLUMNS, *CYCLE_COLUMNS, _u.c.effective_on, _u.c.published_at,
-           _m.c.id, _m.c.slug, _m.c.major_floor, _rum.c.module_id, *DONE_COLUMNS)
-    .select_from(_a)
-    .join(_c, _c.c.id == _a.c.course_id)
+           _m.c.id, _m.c.slug, _m.c.major_floor, _rum.c.module_id, *DONE_AT_COLUMNS,
+           any_open_acknowledgement(bindparam("user_id")))
+    .select_from(_p)
+    .outerjoin(_a, and_(_a.c.user_id == _p.c.id, _a.c.current == true()))
+    .outerjoin(_c, _c.c.id == _a.c.course_id)
     .outerjoin(_u, _u.c.id == _a.c.regulation_update_id)
     .outerjoin(_m, and_(_m.c.course_id == _a.c.course_id, _m.c.retired_at.is_(None),
                         _m.c.current_version_id.is_not(None)))
     .outerjoin(_rum, and_(_rum.c.regulation_update_id == _a.c.regulation_update_id,
                           _rum.c.module_id == _m.c.id))
-    .where(_a.c.user_id == bindparam("user_id"), _a.c.current == true())
+    .where(_p.c.id == bindparam("user_id"))
     .order_by(_a.c.id, _m.c.position, _m.c.id), _m)
 _BOARD = outside_transaction(_BOARD)  # read-only: PostgreSQL may run it before any BEGIN
+# Where things are in a row of _BOARD.
+_CYCLE_END, _UPDATE, _MODULE, _NAMED, _DONE, _TO_ACKNOWLEDGE = 16, 16, 18, 21, 22, 25
 
 
 def dashboard(session: Session, user_id: int, today: dt.date, thresholds: Thresholds) -> Dashboard:
     """Everything the dashboard shows, most urgent first."""
     rows: Sequence[Any] = session.connection().execute(_BOARD, {"user_id": user_id}).all()
-    by_assignment: dict[int, list[Any]] = {}
-    for row in rows:
-        by_assignment.setdefault(row[0], []).append(row)
     items = []
-    for group in by_assignment.values():
-        cycle = Cycle(group[0][0], CourseCard(*group[0][1:6]), *group[0][6:16])
-        items.append(DashboardItem(view_of(cycle, today, thresholds), _progress(cycle, group), today))
+    for group in _by_assignment(rows):
+        cycle = Cycle(group[0][0], CourseCard(*group[0][1:6]), *group[0][6:_CYCLE_END])
+        view = view_of(cycle, today, thresholds)
+        items.append(_item(view, _progress(cycle, group), today))
     items.sort(key=lambda item: urgency(item.view))
-    return Dashboard(items, open_acknowledgements(session, user_id))
+    to_acknowledge = rows[0][_TO_ACKNOWLEDGE] if rows else True
+    return Dashboard(items, open_acknowledgements(session, user_id) if to_acknowledge else [])
 
 
-def _progress(cycle: Cycle, rows: Sequence[Any]) -> Progress[Step, Done]:
-    steps = list({row[18]: Step(row[18], row[19], row[20]) for row in rows if row[18] is not None}.values())
+def _by_assignment(rows: Sequence[Any]) -> list[list[Any]]:
+    """The rows of each assignment (they come in order of assignment; none for a person
+    without any)."""
+    groups: list[list[Any]] = []
+    current = None
+    for row in rows:
+        if row[0] is None:
+            continue
+        if row[0] != current:
+            current = row[0]
+            groups.append([])
+        groups[-1].append(row)
+    return groups
+
+
+def _progress(cycle: Cycle, rows: Sequence[Any]) -> Progress[Step, DoneAt]:
+    steps: dict[int, Step] = {}
+    affected = set()
+    completions: dict[int, list[tuple[DoneAt, int]]] = {}
+    for row in rows:  # a module's rows are together, its completions oldest first
+        module_id = row[_MODULE]
+        if module_id is None:
+            continue
+        if module_id not in steps:
+            steps[module_id] = Step(module_id, row[_MODULE + 1], row[_MODULE + 2])
+        if row[_NAMED] is not None:
+            affected.add(module_id)
+        if row[_DONE] is not None:
+            completions.setdefault(module_id, []).append(
+                (DoneAt(row[_DONE], row[_DONE + 1]), row[_DONE + 2]))
     first = rows[0]
-    cutoff = cutoff_of(first[16], first[17]) if first[16] is not None else None
-    affected = {row[21] for row in rows if row[21] is not None}
-    completions = completions_in(rows, module_at=18, done_at=22)
-    return Progress(steps, counting_completions(steps, completions, cycle.counts_from, affected, cutoff))
+    cutoff = cutoff_of(first[_UPDATE], first[_UPDATE + 1]) if first[_UPDATE] is not None else None
+    modules = list(steps.values())
+    return Progress(modules, counting_completions(modules, completions, cycle.counts_from, affected, cutoff))
 
 
 def status_text(view: AssignmentView, today: dt.date) -> str:

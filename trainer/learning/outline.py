@@ -135,6 +135,8 @@ _done_versions = _versions.alias("done_version")
 # A completion, and its version's number, as the outline and dashboard rows carry them.
 DONE_COLUMNS = (_completions.c.id, _completions.c.module_version_id, _completions.c.completed_at,
                 _completions.c.method, _completions.c.score, _done_versions.c.number)
+# What the counting rule reads of a completion (and its id), for a page that shows none.
+DONE_AT_COLUMNS = (_completions.c.id, _completions.c.completed_at, _done_versions.c.number)
 
 
 def with_completions(query: Select[Any], modules: Any) -> Select[Any]:
