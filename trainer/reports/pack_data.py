@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from trainer.compliance.status import Thresholds
@@ -36,6 +36,7 @@ from trainer.models import (
 )
 from trainer.people.scope import restrict_to_scope
 from trainer.reports.filters import ReportFilter, people_condition
+from trainer.reports.streaming import words
 from trainer.reports.trend import assignment_history, in_force_on, status_as_of
 
 PERSON = ["person", "employee_id", "department"]
@@ -170,9 +171,9 @@ def sent_counts(period: Period) -> Any:
     )
 
 
-def cycle_rows(session: Session, filters: ReportFilter, period: Period, thresholds: Thresholds
-               ) -> Iterator[list[Any]]:
-    """Every cycle assigned by the period's end and not finished before it began."""
+def cycle_query(filters: ReportFilter, period: Period, thresholds: Thresholds) -> Select[Any]:
+    """Every cycle assigned by the period's end and not finished before it began (the rows
+    of CYCLE_COLUMNS)."""
     history = assignment_history(filters)
     h = history.c
     day = period.as_of
@@ -183,7 +184,7 @@ def cycle_rows(session: Session, filters: ReportFilter, period: Period, threshol
                h.due_on, _on_or_before(h.started_on, day), completed,
                case((completed.is_not(None), h.expires_on)), _on_or_before(h.closed_on, day),
                case((h.closed_on <= day, Assignment.closed_reason)),
-               status_as_of(day, thresholds, history),
+               words(status_as_of(day, thresholds, history)),
                func.coalesce(sent.c.reminders, 0), func.coalesce(sent.c.escalations, 0),
                case((completed.is_not(None), Certificate.code)))
         .select_from(history)
@@ -200,8 +201,7 @@ def cycle_rows(session: Session, filters: ReportFilter, period: Period, threshol
     )
     if filters.course_id:
         query = query.where(h.course_id == filters.course_id)
-    for row in _rows(session, query):
-        yield list(row)
+    return query
 
 
 # --- module completions in the period ----------------------------------------------------
@@ -210,9 +210,10 @@ COMPLETION_COLUMNS = [*PERSON, "course", "module", "version", "content_sha256", 
                       "completed_at", "score", "attempts"]
 
 
-def completion_rows(session: Session, filters: ReportFilter, period: Period) -> Iterator[list[Any]]:
+def completion_query(filters: ReportFilter, period: Period) -> Select[Any]:
     """Every module completion in the period: which version, when it was first opened, how
-    many quiz attempts it took (submitted up to the completion)."""
+    many quiz attempts it took (submitted up to the completion). The rows of
+    COMPLETION_COLUMNS."""
     mc = ModuleCompletion
     attempts = (
         select(func.count(QuizAttempt.id))
@@ -237,8 +238,7 @@ def completion_rows(session: Session, filters: ReportFilter, period: Period) -> 
     )
     if filters.course_id:
         query = query.where(Course.id == filters.course_id)
-    for row in _rows(session, _scoped(query, filters)):
-        yield list(row)
+    return _scoped(query, filters)
 
 
 # --- acknowledgements: policy versions and regulation updates ----------------------------

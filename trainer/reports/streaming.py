@@ -16,12 +16,14 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, String
+from sqlalchemy import Date, Integer, Select, String, TypeDecorator, type_coerce
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, Label
 from sqlalchemy.sql.functions import FunctionElement
+
+from trainer.models.base import UTCDateTime
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")
@@ -98,6 +100,68 @@ def neutral_sql(text: Any) -> ColumnElement[str]:
     the empty string (both are an empty cell; COPY would quote an empty string). One piece
     of SQL text, so that compiling the export's query stays cheap."""
     return _Neutral(text)
+
+
+class _IsoTime(FunctionElement[str]):
+    type = String()
+    inherit_cache = True
+    name = "iso_time"
+
+
+# Python's isoformat() of a UTC time: "T", microseconds only when not zero, "+00:00". SQLite
+# holds UTC times as "YYYY-MM-DD HH:MM:SS.ffffff" (SQLAlchemy's format: UTCDateTime stores
+# UTC); PostgreSQL's timestamptz is read in UTC. The time appears once in each: it may be an
+# expression with parameters.
+@compiles(_IsoTime, "sqlite")
+def _iso_time_sqlite(element: _IsoTime, compiler: Any, **kw: Any) -> str:
+    text = compiler.process(element.clauses, **kw)
+    return f"replace(replace({text}, ' ', 'T') || '+00:00', '.000000+', '+')"
+
+
+@compiles(_IsoTime, "postgresql")
+def _iso_time_postgresql(element: _IsoTime, compiler: Any, **kw: Any) -> str:
+    text = compiler.process(element.clauses, **kw)
+    return (f"replace(to_char(({text}) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), "
+            "'.000000+', '+')")
+
+
+def iso_time_sql(time: Any) -> ColumnElement[str]:
+    """A UTC time (UTCDateTime) as `neutral_row` writes it (isoformat), computed by the
+    database: 2026-03-01T09:30:00+00:00, or …:00.250000+00:00 with microseconds."""
+    return _IsoTime(time)
+
+
+class Words(TypeDecorator[str]):
+    """Text a SELECT makes from fixed words (a status): no cell of it can be formula-like,
+    so `csv_cells` writes it as it is (neutralising would evaluate the expression thrice)."""
+
+    impl = String
+    cache_ok = True
+
+
+def words(expression: ColumnElement[str]) -> ColumnElement[str]:
+    """`expression`, marked as fixed words for `csv_cells`."""
+    return type_coerce(expression, Words())
+
+
+def csv_cells(query: Select[Any]) -> Select[Any]:
+    """The same rows as CSV cells ready for `csv_query_chunks`, each column by its type:
+    text through `neutral_sql`, UTC times through `iso_time_sql`, integers, dates and
+    `words` as they are. Any other type is refused (booleans, floats, naive times: their
+    text would differ from what `neutral_row` writes)."""
+    return query.with_only_columns(*(_cell(column) for column in query.selected_columns))
+
+
+def _cell(column: Any) -> Any:
+    value = column.element if isinstance(column, Label) else column
+    kind = column.type
+    if isinstance(kind, Words | Integer | Date):
+        return value
+    if isinstance(kind, UTCDateTime):
+        return iso_time_sql(value)
+    if isinstance(kind, String):
+        return neutral_sql(value)
+    raise TypeError(f"no CSV cell for a column of type {kind!r}: {column}")
 
 
 def csv_query_chunks(
