@@ -1,11 +1,15 @@
 """The auditor pack's course cycles and module completions are written by the database
-(`csv_cells` + `csv_query_chunks`: COPY on PostgreSQL). They must be, byte for byte, what
-the pack wrote before from the same query's rows in Python (`csv_chunks`: `neutral_row`,
-isoformat times): `python_csv` below is that reference."""
+(`csv_cells` + `csv_query_chunks`: COPY on PostgreSQL), its matrix from cells the database
+wrote (`cell_rows`). They must be, byte for byte, what the pack wrote before from the same
+query's rows in Python (`csv_chunks`: `neutral_row`, isoformat times): `python_csv` below
+is that reference."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
+import zlib
 
 import pytest
 from sqlalchemy import Boolean, DateTime, Float, String, literal, select
@@ -15,6 +19,7 @@ from tests.reports.test_assignment_export import AWKWARD, build_awkward_org
 from trainer.compliance.status import Thresholds
 from trainer.models import Certificate, ModuleCompletion, ModuleVisit, Notification, QuizAttempt
 from trainer.models.base import UTCDateTime
+from trainer.reports.auditor_pack import PackRequest, pack_bytes
 from trainer.reports.filters import ReportFilter
 from trainer.reports.pack_data import (
     COMPLETION_COLUMNS,
@@ -22,6 +27,10 @@ from trainer.reports.pack_data import (
     Period,
     completion_query,
     cycle_query,
+    matrix_courses,
+    matrix_header,
+    matrix_query,
+    matrix_rows,
 )
 from trainer.reports.streaming import csv_cells, csv_chunks, csv_query_chunks, iso_time_sql, words
 
@@ -40,8 +49,9 @@ TIMES = [
 
 
 def python_csv(session, header, query) -> str:
-    """The pack's CSV as written before: the query's rows through Python's rules."""
-    return "".join(csv_chunks(header, session.execute(query)))
+    """The pack's CSV as written before: the query's rows (or rows) through Python's rules."""
+    rows = session.execute(query) if hasattr(query, "selected_columns") else query
+    return "".join(csv_chunks(header, rows))
 
 
 def sql_csv(session, header, query, batch=2000) -> str:
@@ -161,3 +171,26 @@ def test_an_empty_period_is_the_header(session):
     period = Period(dt.date(2000, 1, 1), dt.date(2000, 1, 2), dt.date(2000, 1, 2))
     assert sql_csv(session, COMPLETION_COLUMNS, completion_query(ReportFilter(), period)) == (
         ",".join(COMPLETION_COLUMNS) + "\r\n")
+
+
+def test_the_matrix_from_the_databases_cells_is_what_python_wrote(session):
+    org, course = build_awkward_history(session)
+    for period in periods():
+        for f in filters(org, course):
+            request = PackRequest(period, f, "scope", "Example", T)
+            with zipfile.ZipFile(io.BytesIO(pack_bytes(session, request))) as pack:
+                written = pack.read("completion-matrix.csv").decode("utf-8")
+            courses = matrix_courses(session, f, period)
+            rows = matrix_rows(session.execute(matrix_query(f, period, T)), courses)
+            assert written == python_csv(session, matrix_header(courses), rows), (period, f)
+            assert written.count("\r\n") > (1 if f.department_id is None else 0)
+
+
+def test_entries_are_deflated_at_level_one(session):
+    build_awkward_history(session)
+    request = PackRequest(periods()[0], ReportFilter(), "scope", "Example", T)
+    with zipfile.ZipFile(io.BytesIO(pack_bytes(session, request))) as pack:
+        for info in pack.infolist():
+            deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
+            data = pack.read(info)
+            assert info.compress_size == len(deflate.compress(data) + deflate.flush()), info.filename

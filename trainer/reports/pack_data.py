@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
@@ -114,17 +114,16 @@ def matrix_header(courses: list[tuple[int, str]]) -> list[str]:
     return [*PERSON, *(f"{slug} {cell}" for _, slug in courses for cell in MATRIX_CELLS)]
 
 
-def matrix_rows(session: Session, filters: ReportFilter, period: Period, thresholds: Thresholds,
-                courses: list[tuple[int, str]]) -> Iterator[list[Any]]:
-    """One row per person with a cycle in force on the as-of date: each course's status, due
-    date, completion and expiry as they stood then."""
+def matrix_query(filters: ReportFilter, period: Period, thresholds: Thresholds) -> Select[Any]:
+    """Each cycle in force on the as-of date, ordered by person: who (id, PERSON), the
+    course's id, and its MATRIX_CELLS as they stood then (`matrix_rows` makes the matrix)."""
     history = assignment_history(filters)
     h = history.c
     day = period.as_of
     completed = _on_or_before(h.completed_on, day)
     query = (
         select(User.id, User.name, User.employee_id, Department.name, h.course_id,
-               status_as_of(day, thresholds, history), h.due_on, completed,
+               words(status_as_of(day, thresholds, history)), h.due_on, completed,
                case((completed.is_not(None), h.expires_on)))
         .select_from(history)
         .join(User, User.id == h.user_id)
@@ -134,10 +133,16 @@ def matrix_rows(session: Session, filters: ReportFilter, period: Period, thresho
     )
     if filters.course_id:
         query = query.where(h.course_id == filters.course_id)
+    return query
+
+
+def matrix_rows(rows: Iterable[Sequence[Any]], courses: list[tuple[int, str]]) -> Iterator[list[Any]]:
+    """One row per person of `rows` (matrix_query's): PERSON, then each course's
+    MATRIX_CELLS (empty where the person had no cycle of it in force)."""
     offsets = {course_id: len(PERSON) + i * len(MATRIX_CELLS) for i, (course_id, _) in enumerate(courses)}
     current: list[Any] | None = None
     current_id = None
-    for user_id, name, employee_id, department, course_id, *cells in _rows(session, query):
+    for user_id, name, employee_id, department, course_id, *cells in rows:
         if user_id != current_id:
             if current is not None:
                 yield current

@@ -59,12 +59,20 @@ def csv_chunks(
     header: Sequence[str], rows: Iterable[Sequence[Any]], batch: int = BATCH_ROWS
 ) -> Iterator[str]:
     """The CSV text of `header` and `rows`, yielded every `batch` rows."""
+    return cell_csv_chunks(neutral_row(header), map(neutral_row, rows), batch)
+
+
+def cell_csv_chunks(
+    header: Sequence[Any], rows: Iterable[Sequence[Any]], batch: int = BATCH_ROWS
+) -> Iterator[str]:
+    """The CSV text of `header` and `rows` whose cells are ready to write (`neutral_row`'s,
+    or the database's: `csv_cells`), yielded every `batch` rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(neutral_row(header))
+    writer.writerow(header)
     pending = 0
     for row in rows:
-        writer.writerow(neutral_row(row))
+        writer.writerow(row)
         pending += 1
         if pending >= batch:
             yield buffer.getvalue()
@@ -180,18 +188,45 @@ def csv_query_chunks(
 
 
 def _cursor_csv(connection: Connection, query: Select[Any], batch: int) -> Iterator[str]:
-    result = connection.execute(query)
-    cursor = result.cursor  # the driver's rows: no Row objects, no result processing
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    for rows in _cursor_batches(connection, query, batch):
+        writer.writerows(rows)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _cursor_batches(connection: Connection, query: Select[Any], batch: int) -> Iterator[Sequence[Any]]:
+    result = connection.execute(query)
+    cursor = result.cursor  # the driver's rows: no Row objects, no result processing
     try:
         while rows := cursor.fetchmany(batch):
-            writer.writerows(rows)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+            yield rows
     finally:
         result.close()
+
+
+def cell_rows(session: Session, query: Select[Any], batch: int = 2000) -> Iterator[Sequence[Any]]:
+    """The rows of a query of CSV cells (`csv_cells`) as the driver gives them: no Row
+    objects, no result processing; a server-side cursor on PostgreSQL (constant memory).
+    For a CSV whose rows Python reshapes (the pack's matrix) at little cost per row."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        batches = _server_cursor_batches(connection, query, batch)
+    else:
+        batches = _cursor_batches(connection, query, batch)
+    for rows in batches:
+        yield from rows
+
+
+def _server_cursor_batches(connection: Connection, query: Select[Any], batch: int) -> Iterator[Sequence[Any]]:
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    raw: Any = connection.connection.driver_connection
+    with raw.cursor(name="csv_cells") as cursor:
+        cursor.execute(compiled.string, compiled.params)
+        while rows := cursor.fetchmany(batch):
+            yield rows
 
 
 def _copy_csv(connection: Connection, query: Select[Any], batch: int) -> Iterator[str]:
