@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import event
 
 from tests.compliance.helpers import require, sync
@@ -55,3 +56,30 @@ def test_noop_sync_cost_does_not_grow_with_courses(session):
         session.commit()
         counts.append(statements_of(lambda: sync(session, dt.date(2026, 1, 6))))
     assert counts[0] == counts[1]
+
+
+def test_noop_probe_checks_people_against_the_one_current_index(session):
+    """SQLite uses a partial index only for a WHERE term written as its predicate: the probe
+    says `assignments.current`, so each person is checked in uq_assignments_one_current
+    (with `current IS 1` SQLite reads the table row of every cycle it finds instead)."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("the rule matched here is SQLite's; PostgreSQL plans by its statistics")
+    require(session, make_course(session))
+    make_user(session)
+    sync(session, dt.date(2026, 1, 5))
+    session.commit()
+    probes: list[tuple[str, object]] = []
+
+    def keep(_conn, _cursor, statement, parameters, *_args) -> None:
+        if "LIMIT" in statement and "EXISTS" in statement:
+            probes.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        sync(session, dt.date(2026, 1, 6))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    [(statement, parameters)] = probes
+    plan = " ".join(row[3] for row in session.connection().exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + statement, parameters))
+    assert "uq_assignments_one_current" in plan

@@ -36,10 +36,15 @@ from trainer.compliance.calendar import add_months
 from trainer.compliance.requirements import audience_condition, refresher_months
 from trainer.models import Assignment, Requirement, User
 
+# The partial unique index's own predicate, word for word: SQLite uses a partial index only
+# where the query states its WHERE term as written (`current IS 1` or `current = 1` do not),
+# and without it checks each person against the table instead of uq_assignments_one_current.
+IS_CURRENT = text("assignments.current")
+
 
 def holds_current(course_id: int) -> ColumnElement[bool]:
     return exists(select(Assignment.id).where(
-        Assignment.user_id == User.id, Assignment.course_id == course_id, Assignment.current.is_(True)))
+        Assignment.user_id == User.id, Assignment.course_id == course_id, IS_CURRENT))
 
 
 def has_any_cycle(course_id: int) -> ColumnElement[bool]:
