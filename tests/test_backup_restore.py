@@ -48,7 +48,9 @@ with app.app_context():
         person = make_user(db.session, email=f"writer{n}@example.com", password=None)
         record(db.session, Actor.cli(), "test.written_during_backup", person, n=n)
         db.session.commit()
-        progress.write_text(str(n))
+        # Written aside and renamed: a reader sees the old count or the new, never an empty file.
+        progress.with_suffix(".new").write_text(str(n))
+        progress.with_suffix(".new").replace(progress)
         time.sleep(0.005)
 """
 
@@ -76,7 +78,7 @@ def writer(environment: dict[str, str], folder: Path) -> Iterator[Path]:
                                stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
-        while not (progress.exists() and progress.read_text() and int(progress.read_text()) >= 20):
+        while not (progress.exists() and int(progress.read_text()) >= 20):
             assert process.poll() is None, process.stderr.read() if process.stderr else ""
             assert time.monotonic() < deadline, "the writer never got going"
             time.sleep(0.05)
