@@ -1,8 +1,8 @@
 """Who the active rules want, and their first cycles planned by the database.
 
 `wanting` builds, per active rule, the people it wants who hold no current assignment of
-its course; `anyone_missing` asks whether there is anyone at all (a sync with nothing to do
-stops there); `insert_first_cycles` gives everyone who never held the course their first
+its course (whether there is anyone at all, `compliance.sync.survey_current` counts);
+`insert_first_cycles` gives everyone who never held the course their first
 cycle in one INSERT ... SELECT, leaving people with earlier cycles to `compliance.sync`'s
 Python planner, whose rows it reproduces (tests/compliance/test_first_cycles_sql.py).
 """
@@ -68,15 +68,6 @@ def wanting(
                 query = query.where(User.id.in_(only))
             parts.append((len(parts), course_id, requirement, query))
     return parts
-
-
-def anyone_missing(session: Session, active: dict[int, list[Requirement]], only: set[int] | None) -> bool:
-    """Whether some active rule wants someone without a current assignment: one query that
-    stops at the first such person (a sync with nothing to do skips the next steps)."""
-    parts = [query.with_only_columns(User.id) for _, _, _, query in wanting(active, only)]
-    if not parts:
-        return False
-    return session.execute(union_all(*parts).limit(1)).first() is not None
 
 
 def insert_first_cycles(
