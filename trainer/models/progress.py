@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.models.base import Base
@@ -58,6 +58,12 @@ class ModuleCompletion(Base):
     __table_args__ = (
         Index("ix_module_completions_user_module", "user_id", "module_id", "completed_at"),
         Index("ix_module_completions_completed_at", "completed_at"),
+        # A period's completions person by person, in order (auditor pack; migration 0019).
+        Index("ix_module_completions_user_time", "user_id", "completed_at"),
+        # Acknowledgements in a period without reading every completion of it (0019).
+        Index("ix_module_completions_acknowledged", "completed_at",
+              sqlite_where=text("method = 'acknowledgement'"),
+              postgresql_where=text("method = 'acknowledgement'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -48,6 +48,7 @@ from trainer.reports.streaming import (
     csv_query_chunks,
     neutral_row,
 )
+from trainer.reports.trend import history_table
 
 PACK_FORMAT = 1
 DEFLATE_LEVEL = 1
@@ -74,22 +75,24 @@ def write_pack(session: Session, request: PackRequest, output: IO[bytes]) -> dic
     writer = _PackWriter(output, request.period)
     period, filters = request.period, request.filters
     head = audit_head(session, period)
-    courses = data.matrix_courses(session, filters, period)
-    matrix = cell_rows(session, csv_cells(data.matrix_query(filters, period, request.thresholds)))
-    writer.cells("completion-matrix.csv", neutral_row(data.matrix_header(courses)),
-                 data.matrix_rows(matrix, courses))
-    writer.csv_query(session, "evidence/course-cycles.csv", data.CYCLE_COLUMNS,
-                     data.cycle_query(filters, period, request.thresholds))
-    writer.csv_query(session, "evidence/module-completions.csv", data.COMPLETION_COLUMNS,
-                     data.completion_query(filters, period))
-    writer.csv("evidence/acknowledgements.csv", data.ACK_COLUMNS,
-               data.acknowledgement_rows(session, filters, period))
-    versions = list(data.versions_in_force(session, filters, period))
-    writer.csv("content/versions.csv", data.VERSION_COLUMNS, (v.row() for v in versions))
-    for version in versions:
-        writer.file(version.path, version.source.encode("utf-8"))
-    figures = summary_figures(session, filters, period, request.thresholds, request.organisation,
-                              request.scope_label, head["hash"] if head else None)
+    with history_table(session, filters) as history:  # read by the matrix, cycles and summary
+        courses = data.matrix_courses(session, filters, period, history)
+        matrix_query = data.matrix_query(filters, period, request.thresholds, history)
+        matrix = cell_rows(session, csv_cells(matrix_query))
+        writer.cells("completion-matrix.csv", neutral_row(data.matrix_header(courses)),
+                     data.matrix_rows(matrix, courses))
+        writer.csv_query(session, "evidence/course-cycles.csv", data.CYCLE_COLUMNS,
+                         data.cycle_query(filters, period, request.thresholds, history))
+        writer.csv_query(session, "evidence/module-completions.csv", data.COMPLETION_COLUMNS,
+                         data.completion_query(filters, period))
+        writer.csv("evidence/acknowledgements.csv", data.ACK_COLUMNS,
+                   data.acknowledgement_rows(session, filters, period))
+        versions = list(data.versions_in_force(session, filters, period))
+        writer.csv("content/versions.csv", data.VERSION_COLUMNS, (v.row() for v in versions))
+        for version in versions:
+            writer.file(version.path, version.source.encode("utf-8"))
+        figures = summary_figures(session, filters, period, request.thresholds, request.organisation,
+                                  request.scope_label, head["hash"] if head else None, history)
     writer.file("summary.pdf", summary_pdf(figures))
     manifest = _manifest(request, head, writer.files)
     writer.file("manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"))

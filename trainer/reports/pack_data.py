@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import FromClause
 
 from trainer.compliance.status import Thresholds
 from trainer.models import (
@@ -100,9 +101,11 @@ def _on_or_before(column: Any, day: dt.date) -> ColumnElement[Any]:
 
 # --- the completion matrix as of the date ----------------------------------------------
 
-def matrix_courses(session: Session, filters: ReportFilter, period: Period) -> list[tuple[int, str]]:
-    """Courses anyone the filter admits had a cycle of in force on the as-of date."""
-    h = assignment_history(filters).c
+def matrix_courses(session: Session, filters: ReportFilter, period: Period,
+                   history: FromClause | None = None) -> list[tuple[int, str]]:
+    """Courses anyone the filter admits had a cycle of in force on the as-of date.
+    `history` here and below: the filters' history written down (`trend.history_table`)."""
+    h = (assignment_history(filters) if history is None else history).c
     ids = select(h.course_id).where(in_force_on(h, period.as_of)).distinct().scalar_subquery()
     query = select(Course.id, Course.slug).where(Course.id.in_(ids))
     if filters.course_id:
@@ -114,10 +117,11 @@ def matrix_header(courses: list[tuple[int, str]]) -> list[str]:
     return [*PERSON, *(f"{slug} {cell}" for _, slug in courses for cell in MATRIX_CELLS)]
 
 
-def matrix_query(filters: ReportFilter, period: Period, thresholds: Thresholds) -> Select[Any]:
+def matrix_query(filters: ReportFilter, period: Period, thresholds: Thresholds,
+                 history: FromClause | None = None) -> Select[Any]:
     """Each cycle in force on the as-of date, ordered by person: who (id, PERSON), the
     course's id, and its MATRIX_CELLS as they stood then (`matrix_rows` makes the matrix)."""
-    history = assignment_history(filters)
+    history = assignment_history(filters) if history is None else history
     h = history.c
     day = period.as_of
     completed = _on_or_before(h.completed_on, day)
@@ -176,10 +180,11 @@ def sent_counts(period: Period) -> Any:
     )
 
 
-def cycle_query(filters: ReportFilter, period: Period, thresholds: Thresholds) -> Select[Any]:
+def cycle_query(filters: ReportFilter, period: Period, thresholds: Thresholds,
+                history: FromClause | None = None) -> Select[Any]:
     """Every cycle assigned by the period's end and not finished before it began (the rows
     of CYCLE_COLUMNS)."""
-    history = assignment_history(filters)
+    history = assignment_history(filters) if history is None else history
     h = history.c
     day = period.as_of
     sent = sent_counts(period)
@@ -265,7 +270,8 @@ def acknowledgement_rows(session: Session, filters: ReportFilter, period: Period
     yield from _update_acknowledgements(session, filters, period)
 
 
-def _policy_acknowledgements(session: Session, filters: ReportFilter, period: Period) -> Iterator[list[Any]]:
+def policy_acknowledgement_query(filters: ReportFilter, period: Period) -> Select[Any]:
+    """Policy acknowledgements made in the period (ix_module_completions_acknowledged)."""
     mc = ModuleCompletion
     query = (
         select(User.name, User.employee_id, Department.name, Course.slug, Module.slug, ModuleVersion.number,
@@ -282,9 +288,13 @@ def _policy_acknowledgements(session: Session, filters: ReportFilter, period: Pe
     )
     if filters.course_id:
         query = query.where(Course.id == filters.course_id)
+    return _scoped(query, filters)
+
+
+def _policy_acknowledgements(session: Session, filters: ReportFilter, period: Period) -> Iterator[list[Any]]:
     hashes: dict[tuple[str, str, int], str] = {}
-    for name, employee_id, department, course, module, number, source, when in _rows(session,
-                                                                                    _scoped(query, filters)):
+    for name, employee_id, department, course, module, number, source, when in _rows(
+            session, policy_acknowledgement_query(filters, period)):
         digest = hashes.setdefault((course, module, number), source_sha256(source))
         yield [name, employee_id, department, "policy", f"{course}/{module}", number, digest, None, None,
                when, "acknowledged"]

@@ -17,6 +17,7 @@ from typing import Any
 from fpdf import FPDF
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import FromClause
 
 from trainer.compliance.status import Thresholds
 from trainer.learning.certificate_pdf import FONT, add_fonts, long_date
@@ -73,12 +74,16 @@ class SummaryFigures:
 
 
 def summary_figures(session: Session, filters: ReportFilter, period: Period, thresholds: Thresholds,
-                    organisation: str, scope: str, chain_head: str | None) -> SummaryFigures:
-    on_time = _on_time(session, filters, period)
-    overdue, overdue_total = _overdue(session, filters, period, thresholds)
+                    organisation: str, scope: str, chain_head: str | None,
+                    history: FromClause | None = None) -> SummaryFigures:
+    """`history`: the filters' history written down (`trend.history_table`), else each
+    figure computes it."""
+    history = assignment_history(filters) if history is None else history
+    on_time = _on_time(session, history, period)
+    overdue, overdue_total = _overdue(session, history, period, thresholds)
     return SummaryFigures(
         organisation=organisation, period=period, scope=scope, courses=_programme(session, filters),
-        coverage=_coverage(session, filters, period, thresholds),
+        coverage=_coverage(session, filters, history, period, thresholds),
         new_hires=on_time.get("new_hire", OnTime(0, 0)), refreshers=on_time.get("refresher", OnTime(0, 0)),
         overdue=overdue, overdue_total=overdue_total, chain_head=chain_head)
 
@@ -91,9 +96,9 @@ def _programme(session: Session, filters: ReportFilter) -> list[dict[str, Any]]:
              "regulations": ", ".join(str(r) for r in c.regulations or [])} for c in session.scalars(query)]
 
 
-def _coverage(session: Session, filters: ReportFilter, period: Period,
+def _coverage(session: Session, filters: ReportFilter, history: FromClause, period: Period,
               thresholds: Thresholds) -> list[tuple[str, str, int, int]]:
-    counts = reconstruct(session, [period.as_of], thresholds, filters, by_group=True)
+    counts = reconstruct(session, [period.as_of], thresholds, filters, by_group=True, history=history)
     departments = {id_: name for id_, name in session.execute(select(Department.id, Department.name))}
     courses = {id_: slug for id_, slug in session.execute(select(Course.id, Course.slug))}
     rows = [(departments.get(department_id, "(no department)") if department_id != NO_DEPARTMENT
@@ -102,9 +107,9 @@ def _coverage(session: Session, filters: ReportFilter, period: Period,
     return sorted(rows)
 
 
-def _on_time(session: Session, filters: ReportFilter, period: Period) -> dict[str, OnTime]:
+def _on_time(session: Session, history: FromClause, period: Period) -> dict[str, OnTime]:
     """New hires' and refreshers' cycles due in the period, in one scan of the history."""
-    h = assignment_history(filters).c
+    h = history.c
     last = min(period.end, period.as_of)
     on_time = case((h.completed_on <= h.due_on, 1), else_=0)
     rows = session.execute(
@@ -115,12 +120,11 @@ def _on_time(session: Session, filters: ReportFilter, period: Period) -> dict[st
     return {reason: OnTime(int(due), int(done)) for reason, due, done in rows}
 
 
-def _overdue(session: Session, filters: ReportFilter, period: Period,
+def _overdue(session: Session, history: FromClause, period: Period,
              thresholds: Thresholds) -> tuple[list[Overdue], int]:
     """The OVERDUE_LISTED longest overdue cycles on the as-of date, and how many are
     overdue: one statement, LIMIT in the query and the total counted by the database, so
     the summary's memory does not grow with the number overdue."""
-    history = assignment_history(filters)
     h = history.c
     sent = sent_counts(period)
     query = (
