@@ -44,3 +44,20 @@ def test_navigation_shows_only_the_roles_pages(session, client, auth, roles, vis
         assert text in page
     for text in hidden:
         assert text not in page
+
+
+def test_navigation_marks_the_page_shown_and_follows_the_roles(session, client, auth):
+    """The header's entries are worked out once per roles and page (web/templating.py): each
+    page still marks itself, and a change of roles shows at once."""
+    user = make_user(session, email="someone@example.com")
+    session.commit()
+    auth.login("someone@example.com")
+    for _ in range(2):
+        assert '<a href="/" aria-current="page">My training</a>' in client.get("/").get_data(as_text=True)
+        transcript = client.get("/me/transcript").get_data(as_text=True)
+        assert '<a href="/me/transcript" aria-current="page">Transcript</a>' in transcript
+        assert '<a href="/" aria-current="page">' not in transcript
+    assert 'href="/hr/"' not in client.get("/").get_data(as_text=True)
+    user.is_hr, user.hr_all_departments = True, True
+    session.commit()
+    assert 'href="/hr/"' in client.get("/").get_data(as_text=True)

@@ -27,3 +27,15 @@ def test_other_arguments_are_built_as_usual(app):
         assert remembered_url_for("learn.course", slug="a", _anchor="modules") == "/courses/a#modules"
         long = "x" * 101
         assert remembered_url_for("hr.employees", q=long) == url_for("hr.employees", q=long)
+
+
+def test_true_is_not_taken_for_one(app):
+    with app.test_request_context("/"):
+        assert remembered_url_for("hr.employees", page=1) == url_for("hr.employees", page=1)
+        assert remembered_url_for("hr.employees", page=True) == url_for("hr.employees", page=True)
+
+
+def test_values_given_in_another_order_give_the_same_link(app):
+    with app.test_request_context("/"):
+        one = remembered_url_for("learn.module", course_slug="a", module_slug="b")
+        assert remembered_url_for("learn.module", module_slug="b", course_slug="a") == one == "/courses/a/b"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, select, true
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from trainer.compliance.regulation_updates import (
 )
 from trainer.compliance.rows import CourseCard, Cycle
 from trainer.compliance.status import DELTA_REASONS, Thresholds
+from trainer.dates import short_date
 from trainer.learning.outline import (
     COURSE_COLUMNS,
     CYCLE_COLUMNS,
@@ -36,18 +37,17 @@ from trainer.models import (
 from trainer.reads import outside_transaction
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """A live module with published content, as the dashboard needs it (to count it, and to
-    link the next one)."""
+    link the next one). Named tuples, as DoneAt: a page makes dozens, and a frozen
+    dataclass took twice as long to make."""
 
     id: int
     slug: str
     major_floor: int
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class DoneAt:
+class DoneAt(NamedTuple):
     """A completion, as much of it as the counting rule reads (the dashboard shows none)."""
 
     id: int
@@ -153,23 +153,22 @@ def _by_assignment(rows: Sequence[Any]) -> list[list[Any]]:
 
 
 def _progress(cycle: Cycle, rows: Sequence[Any]) -> Progress[Step, DoneAt]:
-    steps: dict[int, Step] = {}
+    modules: list[Step] = []
     affected = set()
     completions: dict[int, list[tuple[DoneAt, int]]] = {}
     for row in rows:  # a module's rows are together, its completions oldest first
         module_id = row[_MODULE]
         if module_id is None:
             continue
-        if module_id not in steps:
-            steps[module_id] = Step(module_id, row[_MODULE + 1], row[_MODULE + 2])
-        if row[_NAMED] is not None:
-            affected.add(module_id)
+        if not modules or modules[-1].id != module_id:
+            modules.append(Step(module_id, row[_MODULE + 1], row[_MODULE + 2]))
+            if row[_NAMED] is not None:
+                affected.add(module_id)
         if row[_DONE] is not None:
             completions.setdefault(module_id, []).append(
                 (DoneAt(row[_DONE], row[_DONE + 1]), row[_DONE + 2]))
     first = rows[0]
     cutoff = cutoff_of(first[_UPDATE], first[_UPDATE + 1]) if first[_UPDATE] is not None else None
-    modules = list(steps.values())
     return Progress(modules, counting_completions(modules, completions, cycle.counts_from, affected, cutoff))
 
 
@@ -208,4 +207,4 @@ def _days(n: int) -> str:
 
 
 def _date(day: dt.date) -> str:
-    return f"{day.day} {day.strftime('%b %Y')}"
+    return short_date(day)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from flask import Flask, current_app, g, request, url_for
 
 from trainer import clock
+from trainer.dates import short_date, short_datetime
 from trainer.extensions import db
 from trainer.notify.inbox import unread_count
 from trainer.web import csrf_reuse
@@ -27,7 +29,11 @@ NAVIGATION = [
 ]
 
 
+_NAVIGATION_KEY = "trainer.navigation"
+
+
 def init_templating(app: Flask) -> None:
+    app.extensions[_NAVIGATION_KEY] = {}  # (roles, blueprint, endpoint) -> the header's entries
     app.context_processor(template_globals)
     app.add_template_global(kept_args)
     app.add_template_global(remembered_url_for, "url_for")
@@ -58,12 +64,15 @@ def remembered_url_for(endpoint: str, **values: Any) -> str:
     outline, pager) and building one cost more than the rest of the page's Python. A path
     depends only on the endpoint, its values and where the app is mounted (nothing here sets
     URL defaults or builds by host), so that is the key; least recently used out first.
-    Anything else (`_external`, `_anchor`, a value that is not a short string or a number:
-    search terms carried in links are the visitor's) is built as usual."""
-    if all(not k.startswith("_") and (isinstance(v, int) or (isinstance(v, str) and len(v) <= 100))
-           for k, v in values.items()):
-        return _built_url(request.script_root, endpoint, tuple(sorted(values.items())))
-    return url_for(endpoint, **values)
+    Anything else (`_external`, `_anchor`, a value that is not a short string or an int:
+    search terms carried in links are the visitor's; True, which a key would take for 1) is
+    built as usual. The values are keyed in the order given (a call site always gives the
+    same), not sorted: sorting them cost as much as the look-up."""
+    for name, value in values.items():
+        kind = type(value)
+        if name[:1] == "_" or not (kind is int or (kind is str and len(value) <= 100)):
+            return url_for(endpoint, **values)
+    return _built_url(request.script_root, endpoint, tuple(values.items()))
 
 
 def kept_args(names: tuple[str, ...] | list[str], **changes: Any) -> dict[str, Any]:
@@ -83,33 +92,48 @@ def unread_notices_for_current_user() -> int | None:
     return counted if counted is not None else unread_count(db.session, current_user.id)
 
 
-def navigation_for_current_user() -> list[dict[str, Any]]:
+class NavItem(NamedTuple):
+    endpoint: str
+    label: str
+    active: bool
+
+
+def navigation_for_current_user() -> tuple[NavItem, ...]:
+    """The header's entries for the user's roles, the current one marked. They depend on
+    nothing else, so each app works them out once per roles and page (a few roles times its
+    pages; all its routes are registered before its first request, Flask refuses later ones)."""
     if not current_user.is_authenticated:
-        return []
-    user_roles = current_user.roles  # once: every current_user access goes through proxies
+        return ()
+    user_roles = frozenset(current_user.roles)  # once: every current_user access goes through proxies
     if g.get("is_manager"):  # not a role: someone active reports to them (web.session.load_user)
         user_roles = user_roles | {"manager"}
-    items = []
-    for endpoint, label, roles in NAVIGATION:
-        if endpoint not in current_app.view_functions:
-            continue
-        if user_roles.isdisjoint(roles):
-            continue
-        blueprint = endpoint.split(".")[0]
-        active = request.blueprint == blueprint and (
-            blueprint != "learn" or request.endpoint == endpoint
-        )
-        items.append({"endpoint": endpoint, "label": label, "active": active})
+    key = (user_roles, request.blueprint, request.endpoint)
+    worked_out = current_app.extensions[_NAVIGATION_KEY]
+    items = worked_out.get(key)
+    if items is None:
+        items = worked_out[key] = _navigation(current_app.view_functions, *key)
     return items
+
+
+def _navigation(routes: Mapping[str, Any], user_roles: frozenset[str], blueprint: str | None,
+                endpoint: str | None) -> tuple[NavItem, ...]:
+    items = []
+    for target, label, roles in NAVIGATION:
+        if target not in routes or user_roles.isdisjoint(roles):
+            continue
+        section = target.split(".")[0]
+        active = blueprint == section and (section != "learn" or endpoint == target)
+        items.append(NavItem(target, label, active))
+    return tuple(items)
 
 
 def format_date(value: dt.date | None) -> str:
     if value is None:
         return "—"
-    return f"{value.day} {value.strftime('%b %Y')}"
+    return short_date(value)
 
 
 def format_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return "—"
-    return f"{value.day} {value.strftime('%b %Y %H:%M')} UTC"
+    return short_datetime(value)
