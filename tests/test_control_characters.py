@@ -126,3 +126,14 @@ def test_boundary_ports_are_accepted(app_config):
 
     create_app({**app_config, "BIND": "[::1]:65535"})
     create_app({**app_config, "BIND": "127.0.0.1:1"})
+
+
+def test_every_value_of_a_repeated_name_is_checked(client):
+    assert client.get("/login?next=/&next=%00").status_code == 400
+
+
+def test_every_value_of_a_repeated_form_field_is_checked(client):
+    token = csrf_token(client, "/password/forgot")
+    response = client.post("/password/forgot", data={"email": ["a@example.com", "b\x00@example.com"],
+                                                     "csrf_token": token})
+    assert response.status_code == 400

@@ -59,6 +59,35 @@ def test_security_headers_on_every_response(session, client, auth):
         assert "Strict-Transport-Security" not in headers
 
 
+def test_a_views_own_headers_give_way_except_its_policy_and_cache_control(make_app):
+    """web/headers.py: the fixed headers replace whatever a view set (one of each), a view's
+    own Content-Security-Policy and Cache-Control stay."""
+    from flask import Response
+
+    from trainer.web.access import public
+
+    def own_headers():
+        return Response("<p>x</p>", mimetype="text/html", headers=[
+            ("X-Frame-Options", "SAMEORIGIN"), ("x-content-type-options", "sniff"),
+            ("Content-Security-Policy", "default-src 'none'"), ("Cache-Control", "private, max-age=5")])
+
+    def plain():
+        return Response("<p>x</p>", mimetype="text/html")
+
+    app = make_app()
+    app.add_url_rule("/own-headers", "own_headers", public(own_headers))
+    app.add_url_rule("/plain", "plain", public(plain))
+    headers = app.test_client().get("/own-headers").headers
+    assert headers.getlist("X-Frame-Options") == ["DENY"]
+    assert headers.getlist("X-Content-Type-Options") == ["nosniff"]
+    assert headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    assert headers.getlist("Cache-Control") == ["private, max-age=5"]
+    headers = app.test_client().get("/plain").headers
+    assert headers.getlist("X-Frame-Options") == ["DENY"]
+    assert headers.getlist("Cache-Control") == ["no-store"]
+    assert headers.getlist("Cross-Origin-Opener-Policy") == ["same-origin"]
+
+
 def test_hsts_in_production(tmp_path, test_database_url):
     app = create_app({"ENV": "production", "SECRET_KEY": "p" * 40, "AUDIT_KEY": "a" * 40, "WORKERS": 1,
                       "INSTANCE_PATH": str(tmp_path), "BASE_URL": "https://trainer.test",

@@ -20,12 +20,17 @@ def init_hygiene(app: Flask) -> None:
 
 def refuse_control_characters() -> Response | tuple[Any, int] | None:
     """NUL and other control characters (trainer/textcheck.py) never belong in a URL, a form
-    field or a JSON string, and PostgreSQL refuses NUL in text: answer 400 saying so."""
-    values = [request.path, *request.args.keys(), *request.args.values()]
-    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in FORM_TYPES:
-        values += [*request.form.keys(), *request.form.values()]
-    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in JSON_TYPES:
-        values += _json_strings(request.get_json(silent=True, force=True))
+    field or a JSON string, and PostgreSQL refuses NUL in text: answer 400 saying so. Every
+    value of a repeated name is checked (`?q=a&q=%00`), not only the first."""
+    req = request._get_current_object()  # type: ignore[attr-defined]  # read often: one proxy look-up
+    values = [req.path]
+    if req.query_string:  # nothing to parse on most requests
+        values += [text for pair in req.args.items(multi=True) for text in pair]
+    if req.method in ("POST", "PUT", "PATCH"):
+        if req.mimetype in FORM_TYPES:
+            values += [text for pair in req.form.items(multi=True) for text in pair]
+        elif req.mimetype in JSON_TYPES:
+            values += _json_strings(req.get_json(silent=True, force=True))
     if not any(has_control(value) for value in values):
         return None
     from trainer.web.errors import render_error
