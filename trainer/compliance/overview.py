@@ -3,8 +3,8 @@ dashboard reads the same columns as plain rows, trainer.learning.dashboard)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
@@ -14,9 +14,9 @@ from trainer.compliance.status import URGENCY, Thresholds, status
 from trainer.models import Assignment, Course, Module
 
 
-@dataclasses.dataclass(frozen=True)
-class AssignmentView:
-    """An assignment (a row, or the employee pages' copy) with its status on a day."""
+class AssignmentView(NamedTuple):
+    """An assignment (a row, or the employee pages' copy) with its status on a day (a named
+    tuple: the dashboard makes one per course on every view)."""
 
     assignment: Assignment | Cycle
     status: str

@@ -101,16 +101,16 @@ def counting_completions(
     from `counts_from`, whose regulation update (if any) affects `affected` since `cutoff`."""
     done = {}
     for module in modules:
+        module_id, major_floor = module.id, module.major_floor
         floor_date = counts_from
-        if module.id in affected and cutoff is not None:  # a cutoff comes with every affected set
+        if module_id in affected and cutoff is not None:  # a cutoff comes with every affected set
             floor_date = max(floor_date, cutoff) if floor_date else cutoff
-        counting = [
-            c for c, version_number in completions.get(module.id, ())
-            if version_number >= module.major_floor
-            and (floor_date is None or c.completed_at.date() >= floor_date)
-        ]
-        if counting:
-            done[module.id] = counting[-1]
+        latest = None
+        for c, version_number in completions.get(module_id, ()):
+            if version_number >= major_floor and (floor_date is None or c.completed_at.date() >= floor_date):
+                latest = c
+        if latest is not None:
+            done[module_id] = latest
     return done
 
 

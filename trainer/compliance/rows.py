@@ -2,17 +2,17 @@
 
 Loading Course and Assignment rows as ORM objects cost most of an employee page; these are
 what those pages show and what status() and progress read. Never written: a write loads
-the ORM row by id.
+the ORM row by id. Named tuples, not frozen dataclasses: as immutable, and made in a third
+of the time (the dashboard makes one of each per course, on every view).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+from typing import NamedTuple
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class CourseCard:
+class CourseCard(NamedTuple):
     """What the employee pages show of a course."""
 
     id: int
@@ -22,8 +22,7 @@ class CourseCard:
     pass_mark: int
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Cycle:
+class Cycle(NamedTuple):
     """The person's current assignment of a course, as the pages read it (read only: a
     write loads the Assignment row by `id`)."""
 

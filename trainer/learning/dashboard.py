@@ -54,8 +54,7 @@ class DoneAt(NamedTuple):
     completed_at: dt.datetime
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class DashboardItem:
+class DashboardItem(NamedTuple):
     """One course on the dashboard, with what its card shows worked out once (the template
     reads fields, not properties that would work them out on every use)."""
 
