@@ -33,6 +33,10 @@ def assert_paths_agree(session, user, course, today: dt.date) -> None:  # type: 
     assert {k: c.id for k, c in item.progress.done.items()} == {k: c.id for k, c in orm.done.items()}
     assert (item.next_module.id if item.next_module else None) == (
         orm.next_module.id if orm.next_module else None)
+    # The dashboard converts its assignment's columns itself (learning/dashboard.py, _ONCE):
+    # the same values, of the same types, as the outline's statement gives.
+    assert item.assignment == outline.assignment
+    assert [type(v) for v in item.assignment] == [type(v) for v in outline.assignment]
 
 
 def test_a_regulation_update_cycle_counts_the_same_on_the_pages(session):

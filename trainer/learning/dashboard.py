@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, select, true
+from sqlalchemy import Dialect, and_, bindparam, select, true, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from trainer.compliance.overview import AssignmentView, urgency, view_of
 from trainer.compliance.progress import Progress, counting_completions, cutoff_of
@@ -98,16 +99,26 @@ class Dashboard:
 
 _p, _a, _m, _rum = User.__table__, Assignment.__table__, Module.__table__, regulation_update_modules
 _u, _c = RegulationUpdate.__table__, Course.__table__
+# What a row of the board holds, in order (where things are: below).
+_COLUMNS = (_a.c.id, *COURSE_COLUMNS, *CYCLE_COLUMNS, _u.c.effective_on, _u.c.published_at,
+            _m.c.id, _m.c.slug, _m.c.major_floor, _rum.c.module_id, *DONE_AT_COLUMNS,
+            any_open_acknowledgement(bindparam("user_id")))
+# Where things are in a row of _BOARD.
+_CYCLE_END, _UPDATE, _MODULE, _NAMED, _DONE, _TO_ACKNOWLEDGE = 16, 16, 18, 21, 22, 25
+# The assignment's columns (its course, cycle and regulation update) repeat on each of its
+# rows, and only its first is read. They come as the driver gives them (SQLite: dates as
+# text), and only that first row's are converted, by their types' own processors: converting
+# every repeat was a tenth of the page on SQLite (eight dates on each of ~50 rows).
+_ONCE = range(1, _MODULE)
 # Built once (every dashboard): the person, and one row per current assignment and live
 # module of its course (one row without any for someone with no assignment), with the
 # assignment's regulation update (its dates, and whether it names the module), the
 # person's completions of the module, and whether they have a regulation update to
-# acknowledge (nearly never: the list of those is asked for only then). Plain rows:
-# loading them as ORM objects was most of the page.
+# acknowledge (nearly never: the list of those is asked for only then; read as true or
+# false, as the driver gives it). Plain rows: loading them as ORM objects was most of the page.
 _BOARD = with_completions(
-    select(_a.c.id, *COURSE_COLUMNS, *CYCLE_COLUMNS, _u.c.effective_on, _u.c.published_at,
-           _m.c.id, _m.c.slug, _m.c.major_floor, _rum.c.module_id, *DONE_AT_COLUMNS,
-           any_open_acknowledgement(bindparam("user_id")))
+    select(*(type_coerce(c, NullType()) if i in _ONCE or i == _TO_ACKNOWLEDGE else c
+             for i, c in enumerate(_COLUMNS)))
     .select_from(_p)
     .outerjoin(_a, and_(_a.c.user_id == _p.c.id, _a.c.current == true()))
     .outerjoin(_c, _c.c.id == _a.c.course_id)
@@ -119,20 +130,38 @@ _BOARD = with_completions(
     .where(_p.c.id == bindparam("user_id"))
     .order_by(_a.c.id, _m.c.position, _m.c.id), _m)
 _BOARD = outside_transaction(_BOARD)  # read-only: PostgreSQL may run it before any BEGIN
-# Where things are in a row of _BOARD.
-_CYCLE_END, _UPDATE, _MODULE, _NAMED, _DONE, _TO_ACKNOWLEDGE = 16, 16, 18, 21, 22, 25
+_converters: dict[tuple[str, str], list[tuple[int, Callable[[Any], Any]]]] = {}
+
+
+def _assignment_converters(dialect: Dialect) -> list[tuple[int, Callable[[Any], Any]]]:
+    """(position, processor) of the assignment's columns that SQLAlchemy would convert on
+    this database, as it would (their types' result processors), worked out once."""
+    key = (dialect.name, dialect.driver)
+    if key not in _converters:
+        _converters[key] = [(i, processor) for i in _ONCE
+                            if (processor := _processor(_COLUMNS[i], dialect)) is not None]
+    return _converters[key]
+
+
+def _processor(column: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    return column.type.dialect_impl(dialect).result_processor(dialect, None)
 
 
 def dashboard(session: Session, user_id: int, today: dt.date, thresholds: Thresholds) -> Dashboard:
     """Everything the dashboard shows, most urgent first."""
-    rows: Sequence[Any] = session.connection().execute(_BOARD, {"user_id": user_id}).all()
+    connection = session.connection()
+    rows: Sequence[Any] = connection.execute(_BOARD, {"user_id": user_id}).all()
+    converters = _assignment_converters(connection.dialect)
     items = []
     for group in _by_assignment(rows):
-        cycle = Cycle(group[0][0], CourseCard(*group[0][1:6]), *group[0][6:_CYCLE_END])
+        head = list(group[0])
+        for i, convert in converters:
+            head[i] = convert(head[i])
+        cycle = Cycle(head[0], CourseCard(*head[1:6]), *head[6:_CYCLE_END])
         view = view_of(cycle, today, thresholds)
-        items.append(_item(view, _progress(cycle, group), today))
+        items.append(_item(view, _progress(cycle, head, group), today))
     items.sort(key=lambda item: urgency(item.view))
-    to_acknowledge = rows[0][_TO_ACKNOWLEDGE] if rows else True
+    to_acknowledge = bool(rows[0][_TO_ACKNOWLEDGE]) if rows else True
     return Dashboard(items, open_acknowledgements(session, user_id) if to_acknowledge else [])
 
 
@@ -151,7 +180,8 @@ def _by_assignment(rows: Sequence[Any]) -> list[list[Any]]:
     return groups
 
 
-def _progress(cycle: Cycle, rows: Sequence[Any]) -> Progress[Step, DoneAt]:
+def _progress(cycle: Cycle, head: Sequence[Any], rows: Sequence[Any]) -> Progress[Step, DoneAt]:
+    """Progress from the assignment's rows (`head`: its first, converted)."""
     modules: list[Step] = []
     affected = set()
     completions: dict[int, list[tuple[DoneAt, int]]] = {}
@@ -166,8 +196,7 @@ def _progress(cycle: Cycle, rows: Sequence[Any]) -> Progress[Step, DoneAt]:
         if row[_DONE] is not None:
             completions.setdefault(module_id, []).append(
                 (DoneAt(row[_DONE], row[_DONE + 1]), row[_DONE + 2]))
-    first = rows[0]
-    cutoff = cutoff_of(first[_UPDATE], first[_UPDATE + 1]) if first[_UPDATE] is not None else None
+    cutoff = cutoff_of(head[_UPDATE], head[_UPDATE + 1]) if head[_UPDATE] is not None else None
     return Progress(modules, counting_completions(modules, completions, cycle.counts_from, affected, cutoff))
 
 
