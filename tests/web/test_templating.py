@@ -39,3 +39,19 @@ def test_values_given_in_another_order_give_the_same_link(app):
     with app.test_request_context("/"):
         one = remembered_url_for("learn.module", course_slug="a", module_slug="b")
         assert remembered_url_for("learn.module", module_slug="b", course_slug="a") == one == "/courses/a/b"
+
+
+def test_header_links_follow_the_mount_point_and_the_roles(app):
+    """The header's entries are worked out once per roles, page and mount point
+    (templating.navigation_for): each of those still gets its own."""
+    from trainer.people.signed_in import SignedIn
+    from trainer.web.templating import navigation_for
+
+    employee = SignedIn(1, "Ada", 1, False, False, False, False, None)
+    admin = SignedIn(2, "Bob", 1, False, False, True, False, None)
+    for _ in range(2):  # worked out, then remembered
+        for mounted_at in ("", "/training"):
+            with app.test_request_context("/", base_url=f"http://localhost{mounted_at}"):
+                links = {item.label: item.url for item in navigation_for(employee)}
+                assert links["My training"] == f"{mounted_at}/" and "Admin" not in links
+                assert {item.label: item.url for item in navigation_for(admin)}["Admin"] == f"{mounted_at}/admin/"

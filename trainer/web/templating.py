@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from flask import Flask, current_app, g, request, url_for
+from flask_login import current_user as _current_user
 
 from trainer import clock
 from trainer.dates import short_date, short_datetime
 from trainer.extensions import db
 from trainer.notify.inbox import unread_count
+from trainer.people.signed_in import SignedIn
 from trainer.web import csrf_reuse
-from trainer.web.current import current_user
 
 # (endpoint, label, roles) -- the header shows the entries the user's roles allow; "manager"
 # is anyone someone reports to.
@@ -45,11 +46,13 @@ def init_templating(app: Flask) -> None:
 
 
 def template_globals() -> dict[str, Any]:
+    person = _current_user._get_current_object()  # once: each access through the proxy costs
+    signed_in = person.is_authenticated
     return {
-        "navigation": navigation_for_current_user(),
+        "navigation": navigation_for(person) if signed_in else (),
         "organisation_name": current_app.config["ORGANISATION_NAME"],
         "today": clock.today(),
-        "unread_notices": unread_notices_for_current_user(),
+        "unread_notices": unread_notices_for(person) if signed_in else None,
         "csrf_token": csrf_reuse.csrf_token,
     }
 
@@ -83,35 +86,36 @@ def kept_args(names: tuple[str, ...] | list[str], **changes: Any) -> dict[str, A
     return {**kept, **changes}
 
 
-def unread_notices_for_current_user() -> int | None:
-    """The header badge (None: no badge at all): counted when the request loaded the
-    signed-in user (web.session.load_user), else now with one indexed COUNT."""
-    if not current_user.is_authenticated or "learn.notifications" not in current_app.view_functions:
+def unread_notices_for(person: SignedIn) -> int | None:
+    """The header badge of the signed-in `person` (None: no badge at all): counted when the
+    request loaded them (web.session.load_user), else now with one indexed COUNT."""
+    if "learn.notifications" not in current_app.view_functions:
         return None
     counted = g.get("unread_notices")
-    return counted if counted is not None else unread_count(db.session, current_user.id)
+    return counted if counted is not None else unread_count(db.session, person.id)
 
 
 class NavItem(NamedTuple):
     endpoint: str
+    url: str
     label: str
     active: bool
 
 
-def navigation_for_current_user() -> tuple[NavItem, ...]:
-    """The header's entries for the user's roles, the current one marked. They depend on
-    nothing else, so each app works them out once per roles and page (a few roles times its
-    pages; all its routes are registered before its first request, Flask refuses later ones)."""
-    if not current_user.is_authenticated:
-        return ()
-    user_roles = frozenset(current_user.roles)  # once: every current_user access goes through proxies
+def navigation_for(person: SignedIn) -> tuple[NavItem, ...]:
+    """The header's entries for the signed-in `person`'s roles, the current page marked. They
+    depend on nothing but the roles, the page and where the app is mounted, so each app works
+    them out once for each (a few roles times its pages; all its routes are registered before
+    its first request, Flask refuses later ones), links included."""
+    user_roles = frozenset(person.roles)
     if g.get("is_manager"):  # not a role: someone active reports to them (web.session.load_user)
         user_roles = user_roles | {"manager"}
-    key = (user_roles, request.blueprint, request.endpoint)
+    req = request._get_current_object()  # type: ignore[attr-defined]  # read three times
+    key = (user_roles, req.blueprint, req.endpoint, req.script_root)
     worked_out = current_app.extensions[_NAVIGATION_KEY]
     items = worked_out.get(key)
     if items is None:
-        items = worked_out[key] = _navigation(current_app.view_functions, *key)
+        items = worked_out[key] = _navigation(current_app.view_functions, *key[:3])
     return items
 
 
@@ -123,7 +127,7 @@ def _navigation(routes: Mapping[str, Any], user_roles: frozenset[str], blueprint
             continue
         section = target.split(".")[0]
         active = blueprint == section and (section != "learn" or endpoint == target)
-        items.append(NavItem(target, label, active))
+        items.append(NavItem(target, url_for(target), label, active))
     return tuple(items)
 
 
