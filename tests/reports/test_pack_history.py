@@ -101,14 +101,27 @@ def test_a_periods_completions_come_in_order_from_the_people_index(session):
         pytest.skip("PostgreSQL chooses by its statistics (at 50,000 it reads this index too)")
     org, course = build_awkward_history(session)
     # SQLite plans by sqlite_stat1: give it the statistics of the bench's 50,000 people
-    # (45 completions each, two years of them) for the tables that decide the order.
-    session.execute(text("ANALYZE"))
-    for table, index, stat in AT_50_000:
-        row = {"t": table, "i": index, "s": stat}
-        session.execute(text("DELETE FROM sqlite_stat1 WHERE tbl = :t AND idx IS :i"), row)
-        session.execute(text("INSERT INTO sqlite_stat1 VALUES (:t, :i, :s)"), row)
-    session.execute(text("ANALYZE sqlite_schema"))  # reloads the statistics
-    plan = _plan(session, completion_query(filters(org, course)[0], periods()[0]))
+    # (45 completions each, two years of them) for the tables that decide the order, and
+    # put back what was there (the test database outlives this test; other tests' plans
+    # must not change).
+    has_statistics = session.execute(text(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")).scalar()
+    saved = session.execute(text("SELECT tbl, idx, stat FROM sqlite_stat1")).all() if has_statistics else []
+    try:
+        session.execute(text("ANALYZE"))  # the small tables as they are
+        for table, index, stat in AT_50_000:
+            row = {"t": table, "i": index, "s": stat}
+            session.execute(text("DELETE FROM sqlite_stat1 WHERE tbl = :t AND idx IS :i"), row)
+            session.execute(text("INSERT INTO sqlite_stat1 VALUES (:t, :i, :s)"), row)
+        session.execute(text("ANALYZE sqlite_schema"))  # reloads the statistics
+        plan = _plan(session, completion_query(filters(org, course)[0], periods()[0]))
+    finally:
+        session.execute(text("DELETE FROM sqlite_stat1"))
+        for table, index, stat in saved:
+            row = {"t": table, "i": index, "s": stat}
+            session.execute(text("INSERT INTO sqlite_stat1 VALUES (:t, :i, :s)"), row)
+        session.commit()  # ANALYZE itself was not rolled back with the test's transaction
+        session.execute(text("ANALYZE sqlite_schema"))
     assert "ix_module_completions_user_time" in plan
     assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
 
