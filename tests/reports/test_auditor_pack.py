@@ -143,6 +143,7 @@ def test_matrix_and_cycles_as_of_the_date(session, scenario):
     assert cycles["Ada Able"]["certificate"] == ada_certificate
     leaver = cycles[scenario["cy"].name]  # the leaver is there, under the pseudonym
     assert leaver["person"].startswith("Former employee ") and leaver["completed_on"] == "2026-01-25"
+    assert (leaver["closed_on"], leaver["closed_reason"]) == ("2026-02-01", "deactivated")
     assert "Cy Leaver" not in b"".join(files.values()).decode("utf-8", "replace")
 
 
@@ -164,6 +165,8 @@ def test_an_earlier_as_of_date_masks_what_happened_later(session, scenario):
     assert rows(files, "evidence/module-completions.csv") == []
     cycles = {r["person"]: r for r in rows(files, "evidence/course-cycles.csv")}
     assert cycles["Ada Able"]["certificate"] == "" and cycles["Ben Late"]["reminders_sent"] == "0"
+    leaver = cycles[scenario["cy"].name]  # closed on 1 Feb: not yet, as of 15 Jan
+    assert (leaver["closed_on"], leaver["closed_reason"]) == ("", "")
     assert rows(files, "evidence/acknowledgements.csv") == []  # the update came in March
 
 

@@ -21,7 +21,6 @@ from sqlalchemy.sql import FromClause
 
 from trainer.compliance.status import Thresholds
 from trainer.models import (
-    Assignment,
     Certificate,
     Course,
     Department,
@@ -193,14 +192,13 @@ def cycle_query(filters: ReportFilter, period: Period, thresholds: Thresholds,
         select(User.name, User.employee_id, Department.name, Course.slug, h.cycle, h.reason, h.assigned_on,
                h.due_on, _on_or_before(h.started_on, day), completed,
                case((completed.is_not(None), h.expires_on)), _on_or_before(h.closed_on, day),
-               case((h.closed_on <= day, Assignment.closed_reason)),
+               case((h.closed_on <= day, h.closed_reason)),
                words(status_as_of(day, thresholds, history)),
                func.coalesce(sent.c.reminders, 0), func.coalesce(sent.c.escalations, 0),
                case((completed.is_not(None), Certificate.code)))
         .select_from(history)
         .join(User, User.id == h.user_id)
         .join(Course, Course.id == h.course_id)
-        .join(Assignment, Assignment.id == h.id)
         .outerjoin(Department, Department.id == User.department_id)
         .outerjoin(sent, sent.c.assignment_id == h.id)
         .outerjoin(Certificate, Certificate.assignment_id == h.id)

@@ -188,7 +188,8 @@ def assignment_history(filters: ReportFilter) -> Subquery:
     department = func.coalesce(User.department_id, NO_DEPARTMENT).label("department_id")
     query = (
         select(a.id, a.user_id, a.cycle, a.course_id, a.reason, a.assigned_on, a.due_on, a.started_on,
-               a.completed_on, a.expires_on, a.closed_on, department, next_assigned.label("next_assigned_on"))
+               a.completed_on, a.expires_on, a.closed_on, a.closed_reason, department,
+               next_assigned.label("next_assigned_on"))
         .join(User, User.id == a.user_id)
         .where(*people_condition(filters))
     )
