@@ -57,7 +57,7 @@ def test_each_bad_row_is_named_by_line_with_its_reason(session, rows, line, mess
 
 
 def test_an_address_checked_twice_gets_each_rows_verdict(session):
-    """Checked addresses are cached (staff_file._checked_email): the second use of a bad one
+    """Checked addresses are cached (addresses.checked_address): the second use of a bad one
     still names its own column, and a good one is normalised the same way again."""
     result = plan(session, "boss@,Ann,,,,,\nbob@example.com,Bob,,,boss@,,\n"
                            "Carl@Example.com,Carl,,,,,\ndora@example.com,Dora,,,CARL@example.com,,\n")

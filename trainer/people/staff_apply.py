@@ -15,14 +15,19 @@ from typing import Any
 
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from trainer import audit, clock
 from trainer.audit import Actor
+from trainer.bulk import insert_rows
 from trainer.compliance.sync import SyncResult, sync_assignments
 from trainer.models import Department, User
 from trainer.people.staff_import import ImportPlan
 
 CHUNK = 5000
+# The users table's Python-side constant defaults (is_auditor, hr_all_departments, ...).
+_USER_DEFAULTS = {column.name: column.default.arg for column in User.__table__.columns
+                  if isinstance(column.default, ScalarElementColumnDefault)}
 # Above this many people, sync everyone rather than a list of ids (bound-parameter limits).
 SYNC_ALL_ABOVE = 5000
 
@@ -106,9 +111,12 @@ def _departments(session: Session, plan: ImportPlan) -> dict[str, int]:
 
 
 def _create(session: Session, plan: ImportPlan, departments: dict[str, int]) -> dict[str, int]:
-    """Insert the new people (managers are set afterwards: they may be new too)."""
+    """Insert the new people (managers are set afterwards: they may be new too), by COPY on
+    PostgreSQL (`bulk.insert_rows`): the ORM's executemany of 10,000 rows cost 0.3-0.4 s.
+    COPY fills no Python-side defaults, so the row starts from the model's."""
     now = clock.now()
     rows = [{
+        **_USER_DEFAULTS,
         "email": r.email, "employee_id": r.fields.get("employee_id"), "name": r.name,
         "department_id": departments.get(r.fields.get("department") or ""),
         "job_role": r.fields.get("job_role"), "hired_on": r.fields.get("hired_on"),
@@ -118,7 +126,7 @@ def _create(session: Session, plan: ImportPlan, departments: dict[str, int]) -> 
         "digest_frequency": "immediate",
     } for r in plan.created]
     for chunk in _chunks(rows):
-        session.execute(insert(User), chunk)
+        insert_rows(session.connection(), User.__table__, chunk)
     return dict(session.execute(select(User.email, User.id)).all()) if rows or plan.updated else {}
 
 

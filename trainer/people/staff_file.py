@@ -13,14 +13,12 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
-import functools
 import io
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
-
+from trainer.people.addresses import checked_address
 from trainer.people.staff_columns import ColumnMap, decode, map_columns, sniff_delimiter
 from trainer.textcheck import refusal
 
@@ -245,21 +243,10 @@ def _email(raw: str) -> tuple[str, list[str]]:
 
 
 def _valid_email(raw: str, what: str = "e-mail") -> str:
-    normalized, error = _checked_email(raw.strip())
+    normalized, error = checked_address(raw.strip())
     if error:
         raise _Bad(f"bad {what} '{raw.strip()}': {error}")
     return normalized
-
-
-@functools.lru_cache(maxsize=8192)
-def _checked_email(address: str) -> tuple[str, str]:
-    """(normalized address, "") or ("", why it is not one). Cached: a staff file names each
-    manager on every report's row, and validating cost 70 µs an address (half of reading a
-    10,000-row file)."""
-    try:
-        return validate_email(address, check_deliverability=False).normalized.lower(), ""
-    except EmailNotValidError as error:
-        return "", str(error)
 
 
 def _text(column: str, *, required: bool = False) -> Callable[[str], str | None]:
