@@ -157,6 +157,29 @@ def test_applying_writes_everything_in_bulk_and_syncs_assignments(session):
     assert event.details["created"] == 2 and event.details["rows"] == 3
 
 
+def test_new_people_get_managers_named_later_in_the_file_or_by_a_new_address(session):
+    """PostgreSQL writes new people with their managers in one COPY (staff_apply._create):
+    a manager further down the file, or named by an existing person's new address, is set
+    as on SQLite, where managers are set once everyone exists."""
+    boss = make_user(session, email="old.boss@example.com", name="Boss", department=None, job_role=None)
+    boss.employee_id = "E1"
+    session.commit()
+    result = plan(session, "ann@example.com,Ann,,,,lead@example.com,,\n"
+                           "lead@example.com,Lead,,,,new.boss@example.com,,\n"
+                           "new.boss@example.com,Boss,,,E1,,,\n",
+                  header="email,name,department,job_role,employee_id,manager_email,hired_on,active\n")
+    assert not problems(result)
+    with clock.frozen(D(2026, 6, 15)):
+        done = apply_import(session, Actor.cli(), result, D(2026, 6, 15))
+    session.commit()
+    session.expire_all()
+    ann, lead = (session.scalar(select(User).where(User.email == email))
+                 for email in ("ann@example.com", "lead@example.com"))
+    assert (done.created, done.updated) == (2, 1)
+    assert (ann.manager_id, lead.manager_id) == (lead.id, boss.id)
+    assert ann.id < lead.id and not ann.is_auditor and ann.locale == "en" and ann.session_version == 1
+
+
 def test_an_empty_cell_keeps_the_field_unless_it_is_named_to_clear(session):
     boss = make_user(session, email="boss@example.com", name="Boss")
     make_user(session, email="ann@example.com", name="Ann", department="Sales", job_role="Agent",

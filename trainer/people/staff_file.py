@@ -20,7 +20,7 @@ from typing import Any
 
 from trainer.people.addresses import checked_address
 from trainer.people.staff_columns import ColumnMap, decode, map_columns, sniff_delimiter
-from trainer.textcheck import refusal
+from trainer.textcheck import has_control, refusal
 
 # The fields of a row (a CSV file's columns are mapped onto them: people/staff_columns.py).
 COLUMNS = ("email", "name", "employee_id", "department", "job_role", "manager_email", "hired_on", "active")
@@ -181,7 +181,10 @@ class _Builder:
             self.staff.problems.append(Problem(line, str(cells)))
             self._name_everyone_in(raw)
             return
-        refusals = [refusal(str(value), f"column '{column}'") for column, value in cells.items()]
+        # One search over the row; only a row holding a control character is searched cell
+        # by cell for the message (a search per cell was 7% of reading a clean file).
+        refusals = ([refusal(str(value), f"column '{column}'") for column, value in cells.items()]
+                    if has_control("".join(map(str, cells.values()))) else [])
         if any(refusals):
             self.staff.problems += [Problem(line, f"{r}.") for r in refusals if r]
             self._name_everyone_in(raw)
