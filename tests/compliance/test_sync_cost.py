@@ -12,7 +12,8 @@ from tests.compliance.helpers import require, sync
 from tests.factories import make_course, make_user
 from trainer.audit import Actor
 from trainer.compliance.requirements import set_status
-from trainer.compliance.sync import Survey, _live_requirements, survey_current
+from trainer.compliance.survey import Survey, survey_current
+from trainer.compliance.sync import _live_requirements
 from trainer.extensions import db
 from trainer.models import Assignment
 
