@@ -126,7 +126,8 @@ def frozen_start_up_objects() -> Iterator[None]:
 def measure_import_and_sync(url: str, shape: Shape) -> dict[str, Any]:
     """Import N new people (committing), then time a sync from nothing and a no-op re-sync;
     then the yardsticks: a bulk insert of as many people and assignments as the import wrote,
-    and of as many assignments as the first sync created, into scratch tables."""
+    and of as many assignments as the first sync created, into scratch tables (each the
+    median of `yardsticks.INSERT_RUNS`)."""
     from flask_migrate import upgrade
 
     from trainer.audit import Actor
@@ -152,11 +153,11 @@ def measure_import_and_sync(url: str, shape: Shape) -> dict[str, Any]:
         first, created = _timed_sync()
         again, changed = _timed_sync()
         engine = db.engine
-        yardstick_import = yardsticks.bulk_insert_many(engine, [
+        yardstick_import = yardsticks.median_insert(lambda: yardsticks.bulk_insert_many(engine, [
             ("users", yardsticks.people_rows(shape.employees, hr.TODAY)),
-            ("assignments", yardsticks.assignment_rows(applied.sync.created, hr.TODAY, shape.courses))])
-        yardstick_sync = yardsticks.bulk_insert(
-            engine, "assignments", yardsticks.assignment_rows(created, hr.TODAY, shape.courses))
+            ("assignments", yardsticks.assignment_rows(applied.sync.created, hr.TODAY, shape.courses))]))
+        yardstick_sync = yardsticks.median_insert(lambda: yardsticks.bulk_insert(
+            engine, "assignments", yardsticks.assignment_rows(created, hr.TODAY, shape.courses)))
         db.engine.dispose()
     return {"import_s": round(imported, 2), "import_unknown_chain_s": chain,
             "sync_first": {"seconds": round(first, 2), "created": created},
