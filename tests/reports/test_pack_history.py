@@ -7,7 +7,7 @@ acknowledgements from one of their own (migration 0019)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import event, inspect, select, text
 
 from tests.reports.test_pack_csv import T, build_awkward_history, filters, periods
 from trainer.reports.auditor_pack import PackRequest, pack_bytes
@@ -130,3 +130,23 @@ def test_policy_acknowledgements_are_found_by_their_own_index(session):
     org, course = build_awkward_history(session)
     plan = _plan(session, policy_acknowledgement_query(filters(org, course)[0], periods()[0]))
     assert "ix_module_completions_acknowledged" in plan, plan
+
+
+def test_a_pack_computes_the_history_once(session):
+    """The window over every assignment runs once, filling the table; every other read of
+    the history is a read of the table (a query given no `history=` would compute it again)."""
+    org, course = build_awkward_history(session)
+    request = PackRequest(periods()[0], filters(org, course)[0], "all departments", "Org", T)
+    statements: list[str] = []
+
+    def keep(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(session.get_bind(), "before_cursor_execute", keep)
+    try:
+        pack_bytes(session, request)
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", keep)
+    windows = [s for s in statements if "lead(" in s.lower()]
+    assert len(windows) == 1 and windows[0].lstrip().upper().startswith("INSERT INTO"), windows
+    assert sum(HISTORY_TABLE in s for s in statements) >= 6  # the six reads, and the table's own
