@@ -126,6 +126,11 @@ MEASURES: list[Measure] = [
     Measure("auditor pack", _pack_s, " s", section="pack"),
     Measure("auditor pack / export time", ratio(_pack_s, _export_s), TIMES, *at_most(3), "pack"),
     Measure("auditor pack peak RSS", get("pack", "peak_rss_mb"), " MB", section="pack"),
+    # For reading: the pack writes several times the export's rows; this is its cost per row.
+    Measure("auditor pack rows", get("pack", "rows"), section="pack"),
+    Measure("auditor pack / export, per row", ratio(ratio(_pack_s, get("pack", "rows")),
+                                                    ratio(_export_s, get("export", "rows"))),
+            TIMES, section="pack"),
     # Staff import and sync: against a bulk insert of as many rows into a scratch table.
     Measure("bulk insert, import's rows", _import_yardstick, " s", "yardstick", section="import"),
     Measure("staff import incl. sync", _import_s, " s", section="import"),
