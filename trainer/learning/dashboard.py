@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -185,19 +186,30 @@ def _progress(cycle: Cycle, head: Sequence[Any], rows: Sequence[Any]) -> Progres
     modules: list[Step] = []
     affected = set()
     completions: dict[int, list[tuple[DoneAt, int]]] = {}
+    module_id: Any = None
+    done: list[tuple[DoneAt, int]] | None = None
     for row in rows:  # a module's rows are together, its completions oldest first
-        module_id = row[_MODULE]
-        if module_id is None:
-            continue
-        if not modules or modules[-1].id != module_id:
-            modules.append(Step(module_id, row[_MODULE + 1], row[_MODULE + 2]))
-            if row[_NAMED] is not None:
+        if row[_MODULE] != module_id:
+            module_id, slug, major_floor, named = row[_MODULE:_DONE]
+            if module_id is None:
+                continue
+            modules.append(_step((module_id, slug, major_floor)))
+            if named is not None:
                 affected.add(module_id)
-        if row[_DONE] is not None:
-            completions.setdefault(module_id, []).append(
-                (DoneAt(row[_DONE], row[_DONE + 1]), row[_DONE + 2]))
+            done = None
+        done_id, completed_at, number = row[_DONE:_TO_ACKNOWLEDGE]
+        if done_id is not None:
+            if done is None:
+                done = completions[module_id] = []
+            done.append((_done_at((done_id, completed_at)), number))
     cutoff = cutoff_of(head[_UPDATE], head[_UPDATE + 1]) if head[_UPDATE] is not None else None
     return Progress(modules, counting_completions(modules, completions, cycle.counts_from, affected, cutoff))
+
+
+# Made straight from a tuple: a named tuple's own __new__ is a Python function, and a page
+# makes one of each per module and completion (about eighty).
+_step: Callable[[tuple[int, str, int]], Step] = functools.partial(tuple.__new__, Step)
+_done_at: Callable[[tuple[int, dt.datetime]], DoneAt] = functools.partial(tuple.__new__, DoneAt)
 
 
 def status_text(view: AssignmentView, today: dt.date) -> str:
