@@ -38,6 +38,8 @@ def test_assignments_sorted_by_urgency_with_status_progress_and_next_step(sessio
     assert "Overdue by 20 days" in page
     assert "Due in 10 days" in page
     assert "Completed until 5 Jan 2027" in page
+    # A due date on each open card; none on the completed one.
+    assert re.findall(r'<p class="due">Due ([^<]+)</p>', page) == ["11 Jan 2026", "10 Feb 2026"]
     assert "1 of 2 modules done" in page and "2 modules to do" in page
     next_module = soon.active_modules[1]
     assert f'href="/courses/{soon.slug}/{next_module.slug}">Continue' in page
